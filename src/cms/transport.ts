@@ -1,0 +1,156 @@
+/**
+ * One CMS API request, end to end: a slot from the node's limiter, the HTTP exchange through
+ * ofetch with a per-attempt deadline, the answer classified into success or a CmsError, an
+ * event per attempt, and retries by the explicit policy. Runtime-neutral: only fetch, Headers,
+ * AbortController, setTimeout, TextEncoder and btoa, which Node, Deno and workerd all have.
+ */
+import { FetchError, ofetch, type FetchOptions } from "ofetch";
+import { CmsError, kindForStatus, retryable, UnusableReply } from "./errors.ts";
+import { createLimiter } from "./limiter.ts";
+import { withRetry, type RetryPolicy } from "./retry.ts";
+import { failureDetail } from "./xml.ts";
+import type { CmsClientOptions, CmsNode, CmsRequestEvent } from "./client.ts";
+
+export interface CmsRequest {
+  method: "GET" | "PUT" | "POST";
+  /** Path under the node's base URL, query included, e.g. `/api/v1/calls?offset=0&limit=50`. */
+  path: string;
+  form?: URLSearchParams;
+  /**
+   * Safe to send twice. A non-idempotent request (POST creating an object) is retried only when
+   * CMS said it is busy, because after a timeout or a reset it may already have been carried out.
+   */
+  idempotent: boolean;
+}
+
+export interface CmsReply {
+  status: number;
+  body: string;
+  headers: Headers;
+}
+
+export type Send = <T>(node: CmsNode, req: CmsRequest, decode: (reply: CmsReply) => T) => Promise<T>;
+
+export function createTransport(opts: CmsClientOptions): Send {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const policy: RetryPolicy = {
+    attempts: opts.retry?.attempts ?? 4,
+    baseDelayMs: opts.retry?.baseDelayMs ?? 200,
+    maxDelayMs: opts.retry?.maxDelayMs ?? 5_000,
+  };
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = opts.random ?? Math.random;
+  const now = opts.now ?? Date.now;
+  const limiter = createLimiter(opts.maxInFlightPerNode ?? 8);
+  // Extra options (an undici dispatcher on Node, a Deno HttpClient) ride along untouched.
+  const $fetch = ofetch.create({ ...opts.fetchOptions, retry: 0 } as FetchOptions);
+  const headers = baseHeaders(opts);
+
+  async function exchange(node: CmsNode, req: CmsRequest): Promise<CmsReply> {
+    const controller = new AbortController();
+    // A reason object of our own tells "our deadline passed" apart from any other abort.
+    const deadline = new Error(`no complete answer within ${timeoutMs} ms`);
+    const timer = setTimeout(() => controller.abort(deadline), timeoutMs);
+    const fail = (kind: "timeout" | "unreachable", cause: unknown, note: string | undefined) =>
+      new CmsError({ kind, node: node.name, method: req.method, path: req.path, note, cause });
+    try {
+      // Our own signal rather than ofetch's `timeout`: that one stops at the headers, while
+      // this deadline also covers reading the body.
+      const res = await $fetch.raw(node.baseUrl.replace(/\/+$/, "") + req.path, {
+        method: req.method,
+        headers: req.form ? { ...headers, "Content-Type": "application/x-www-form-urlencoded" } : headers,
+        body: req.form,
+        responseType: "text",
+        ignoreResponseError: true,
+        retry: 0,
+        signal: controller.signal,
+      });
+      return { status: res.status, body: res._data ?? "", headers: res.headers };
+    } catch (err) {
+      // ofetch's FetchError keeps the request options, Authorization header included, one
+      // getter away; only the underlying network error is kept as the cause.
+      const original = err instanceof FetchError && err.cause !== undefined ? err.cause : err;
+      if (controller.signal.aborted && controller.signal.reason === deadline) {
+        throw fail("timeout", original, `after ${timeoutMs} ms`);
+      }
+      throw fail("unreachable", original, errorCode(original));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function attempt<T>(node: CmsNode, req: CmsRequest, decode: (r: CmsReply) => T, n: number): Promise<T> {
+    const started = now();
+    let status: number | undefined;
+    const report = (outcome: CmsRequestEvent["outcome"]) =>
+      opts.onRequest?.({ ...where(node, req), ...(status === undefined ? {} : { status }), ms: now() - started, outcome, attempt: n });
+    try {
+      const reply = await exchange(node, req);
+      status = reply.status;
+      const refusal = refusalOf(node, req, reply);
+      if (refusal) throw refusal;
+      const value = decodeOrBadReply(node, req, reply, decode);
+      report("ok");
+      return value;
+    } catch (err) {
+      report(err instanceof CmsError ? err.kind : "bad-reply");
+      throw err;
+    }
+  }
+
+  return (node, req, decode) =>
+    withRetry(
+      policy,
+      { sleep, random },
+      // The slot is held per attempt, not across the backoff sleep, so a retrying request
+      // does not keep other work for that node waiting.
+      (n) => limiter.run(node.name, () => attempt(node, req, decode, n)),
+      req.idempotent ? retryable : (err) => err instanceof CmsError && err.kind === "busy",
+    );
+}
+
+function where(node: CmsNode, req: CmsRequest) {
+  return { node: node.name, method: req.method, path: req.path };
+}
+
+function baseHeaders(opts: CmsClientOptions): Record<string, string> {
+  const headers: Record<string, string> = { Authorization: basicAuth(opts.username, opts.password) };
+  if (opts.accessClientId !== undefined) headers["CF-Access-Client-Id"] = opts.accessClientId;
+  if (opts.accessClientSecret !== undefined) headers["CF-Access-Client-Secret"] = opts.accessClientSecret;
+  return headers;
+}
+
+// btoa takes Latin-1 only; going through UTF-8 bytes lets any password through.
+function basicAuth(username: string, password: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(`${username}:${password}`)) binary += String.fromCharCode(byte);
+  return `Basic ${btoa(binary)}`;
+}
+
+/** A non-2xx answer, or a 2xx carrying `<failureDetails>` (FMC treats that as a failure too). */
+function refusalOf(node: CmsNode, req: CmsRequest, reply: CmsReply): CmsError | undefined {
+  const ok = reply.status >= 200 && reply.status < 300;
+  const detail = failureDetail(reply.body);
+  if (ok && detail === undefined) return undefined;
+  const kind = kindForStatus(ok ? 400 : reply.status, detail);
+  return new CmsError({ kind, ...where(node, req), status: reply.status, detail });
+}
+
+function decodeOrBadReply<T>(node: CmsNode, req: CmsRequest, reply: CmsReply, decode: (r: CmsReply) => T): T {
+  try {
+    return decode(reply);
+  } catch (err) {
+    if (!(err instanceof UnusableReply)) throw err;
+    throw new CmsError({ kind: "bad-reply", ...where(node, req), status: reply.status, note: err.message, cause: err });
+  }
+}
+
+/** The first error code along the cause chain (ECONNREFUSED, UND_ERR_SOCKET, a TLS code…). */
+function errorCode(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e !== null && typeof e === "object" && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

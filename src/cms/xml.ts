@@ -1,0 +1,111 @@
+/**
+ * Reading CMS API XML. Values stay strings (ids like "007" and parties like "+4670…" must not
+ * turn into numbers), list items are always arrays (one call must not look different from two),
+ * and element names are matched case-insensitively: CMS spells `subType` and `subtype` both ways
+ * across versions and sources (DOMAIN §10.3).
+ */
+import { XMLParser } from "fast-xml-parser";
+import { UnusableReply } from "./errors.ts";
+
+export type XmlElement = Record<string, unknown>;
+
+export class XmlError extends UnusableReply {
+  override name = "XmlError";
+}
+
+const ATTR = "@";
+
+// "<list>.<item>" paths, lower-cased, whose items must always come back as arrays.
+const listItems = new Set([
+  "calls.call",
+  "calllegs.callleg",
+  "callbridges.callbridge",
+  "cdrreceivers.cdrreceiver",
+]);
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: ATTR,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  isArray: (_name, jPath, _leaf, isAttribute) => !isAttribute && listItems.has(String(jPath).toLowerCase()),
+});
+
+/** Parses a whole document and returns its root element, checking the root's name if given. */
+export function parseXml(body: string, expectedRoot?: string): { name: string; root: XmlElement } {
+  let doc: XmlElement;
+  try {
+    doc = parser.parse(body, true) as XmlElement;
+  } catch (err) {
+    throw new XmlError(`not well-formed XML: ${(err as Error).message}`, { cause: err });
+  }
+  const name = Object.keys(doc).find((key) => !key.startsWith("?"));
+  if (name === undefined) throw new XmlError("no root element");
+  if (expectedRoot !== undefined && name.toLowerCase() !== expectedRoot.toLowerCase()) {
+    throw new XmlError(`root element <${name}>, expected <${expectedRoot}>`);
+  }
+  return { name, root: asElement(doc[name]) };
+}
+
+/** An element with no attributes and no children parses to "" — treat it as an empty element. */
+function asElement(value: unknown): XmlElement {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) return value as XmlElement;
+  if (typeof value === "string" && value !== "") return { "#text": value };
+  return {};
+}
+
+function lookup(el: XmlElement, name: string): unknown {
+  const wanted = name.toLowerCase();
+  for (const key of Object.keys(el)) {
+    if (key.toLowerCase() === wanted) return el[key];
+  }
+  return undefined;
+}
+
+/** The child element `name`, or undefined; if it repeats, the first one. */
+export function child(el: XmlElement, name: string): XmlElement | undefined {
+  const value = lookup(el, name);
+  if (value === undefined) return undefined;
+  return asElement(Array.isArray(value) ? value[0] : value);
+}
+
+/** Every `name` child, in document order. */
+export function children(el: XmlElement, name: string): XmlElement[] {
+  const value = lookup(el, name);
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(asElement);
+}
+
+/** The text of child `name`: "" for `<name/>`, undefined when the child is absent. */
+export function text(el: XmlElement, name: string): string | undefined {
+  const value = lookup(el, name);
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined) return undefined;
+  if (typeof first === "string") return first;
+  const inner = asElement(first)["#text"];
+  return typeof inner === "string" ? inner : "";
+}
+
+/** The attribute `name` of an element. */
+export function attr(el: XmlElement, name: string): string | undefined {
+  const value = lookup(el, ATTR + name);
+  return typeof value === "string" ? value : undefined;
+}
+
+/** `true`/`false` element text as a boolean; anything else (or absence) is undefined. */
+export function flag(el: XmlElement, name: string): boolean | undefined {
+  const value = text(el, name)?.toLowerCase();
+  return value === "true" ? true : value === "false" ? false : undefined;
+}
+
+/** The reason code of a `<failureDetails>` body, e.g. "callDoesNotExist"; undefined otherwise. */
+export function failureDetail(body: string): string | undefined {
+  if (!/<failureDetails/i.test(body)) return undefined;
+  try {
+    const { root } = parseXml(body, "failureDetails");
+    return Object.keys(root).find((key) => !key.startsWith(ATTR) && key !== "#text");
+  } catch {
+    // A garbled error body still has its status, which then decides the error kind alone.
+    return undefined;
+  }
+}
