@@ -1,0 +1,97 @@
+/**
+ * The banner a meeting should show, from its call names and its legs (seed/ORIGINAL.md).
+ *
+ * Two modes: `external` (the original tool: restricted and/or external participants) and `levels`
+ * (its later version: security level 3/2/1 by the least trusted participant present).
+ */
+import { classifyLeg } from "./classify.ts";
+import type { Banner, BannerTexts, LegFact, LegRole, ParticipantClass, Policy } from "./model.ts";
+
+/** The original tool's texts, byte for byte: users' eyes and scripts already know them. */
+export const defaultTexts: BannerTexts = {
+  restrictedExternal: "Restricted Meeting, External Participant(s) in Meeting",
+  restricted: "Restricted Meeting",
+  external: "External Participant(s) in Meeting",
+  level3: "Security Level 3",
+  level2: "Security Level 2",
+  level1: "Security Level 1",
+};
+
+/** A whole word, so "Project X – RESTRICTED" matches and "Unrestricted lounge" does not. */
+export const defaultRestrictedPattern = /\brestricted\b/i;
+
+const EXTERNAL_COUNT = "{external}";
+
+export function isRestricted(name: string, policy: Pick<Policy, "restrictedPattern">): boolean {
+  const pattern = policy.restrictedPattern;
+  // A global or sticky pattern remembers where it last matched; every name starts afresh.
+  pattern.lastIndex = 0;
+  const restricted = pattern.test(name);
+  pattern.lastIndex = 0;
+  return restricted;
+}
+
+export interface BannerDecision {
+  banner: Banner | null;
+  restricted: boolean;
+  counts: Record<ParticipantClass, number>;
+  /** Every leg with its role, participant or not, so an operator can see why each one counts. */
+  participants: { leg: LegFact; role: LegRole }[];
+}
+
+export function decideBanner(input: { names: string[]; legs: LegFact[] }, policy: Policy): BannerDecision {
+  const restricted = input.names.some((name) => isRestricted(name, policy));
+  const participants = input.legs.map((leg) => ({ leg, role: classifyLeg(leg, policy) }));
+  const counts: Record<ParticipantClass, number> = { external: 0, internal: 0, secure: 0 };
+  for (const { role } of participants) if (role.participant) counts[role.class]++;
+
+  const template = policy.mode === "levels" ? levelsText(restricted, counts, policy.texts) : externalText(restricted, counts, policy.texts);
+  const banner = template === null
+    ? null
+    : { text: template.replaceAll(EXTERNAL_COUNT, String(counts.external)), position: policy.position, duration: policy.duration };
+  return { banner, restricted, counts, participants };
+}
+
+function externalText(restricted: boolean, counts: Record<ParticipantClass, number>, texts: BannerTexts): string | null {
+  const external = counts.external > 0;
+  if (restricted && external) return texts.restrictedExternal;
+  if (restricted) return texts.restricted;
+  if (external) return texts.external;
+  return null;
+}
+
+function levelsText(restricted: boolean, counts: Record<ParticipantClass, number>, texts: BannerTexts): string | null {
+  const level = counts.external > 0 ? texts.level3
+    : counts.internal > 0 ? texts.level2
+    : counts.secure > 0 ? texts.level1
+    : undefined;
+  if (restricted) return level === undefined ? texts.restricted : restrictedLevel(texts.restricted, level);
+  return level ?? null;
+}
+
+function restrictedLevel(restricted: string, level: string): string {
+  return `${restricted}, ${level}`;
+}
+
+/**
+ * True when `text` is a banner this policy could have produced, whatever the participant count.
+ * The service never clears or overwrites a message that fails this test: it is an operator's own.
+ */
+export function isOwnText(text: string, policy: Pick<Policy, "texts">): boolean {
+  const t = policy.texts;
+  const templates = [
+    t.restrictedExternal, t.restricted, t.external, t.level3, t.level2, t.level1,
+    restrictedLevel(t.restricted, t.level3), restrictedLevel(t.restricted, t.level2), restrictedLevel(t.restricted, t.level1),
+  ];
+  return templates.some((template) => matchesTemplate(text, template));
+}
+
+function matchesTemplate(text: string, template: string): boolean {
+  if (!template.includes(EXTERNAL_COUNT)) return text === template;
+  const pattern = template.split(EXTERNAL_COUNT).map(escapeRegExp).join("\\d+");
+  return new RegExp(`^${pattern}$`).test(text);
+}
+
+function escapeRegExp(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

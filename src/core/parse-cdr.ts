@@ -1,0 +1,103 @@
+/**
+ * A CDR POST body → a `Batch` (DOMAIN.md §1–2, §8), or a reason to refuse the whole batch.
+ *
+ * The batch is refused (the caller answers 400) only when nothing in it can be trusted: not XML,
+ * hostile XML, the wrong document, bad `<records>` attributes, no records. A single bad record
+ * is not a reason to refuse its neighbours: it goes to `rejected` and the rest are kept, because
+ * CMS would otherwise re-send the same batch forever.
+ */
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import * as v from "valibot";
+import type { Batch } from "./records.ts";
+import { batchAttributes, readRecord } from "./cdr-schema.ts";
+import { guardXml } from "./xml-guard.ts";
+
+export interface ParseCdrOptions {
+  /** Deepest element nesting accepted; a real CDR (records/record/callLeg/rxVideo/…) stays under 8. */
+  maxDepth?: number;
+}
+
+export type ParseCdrResult = { ok: true; batch: Batch } | { ok: false; reason: string };
+
+const DEFAULT_MAX_DEPTH = 12;
+
+export function parseCdrBatch(body: string, opts: ParseCdrOptions = {}): ParseCdrResult {
+  const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (body.trim() === "") return refuse("empty body");
+
+  const guard = guardXml(body, maxDepth);
+  if (!guard.ok) return guard;
+
+  const validation = XMLValidator.validate(body);
+  if (validation !== true) {
+    const { msg, line, col } = validation.err;
+    return refuse(`not well-formed XML: ${msg} (line ${line}${col === undefined ? "" : `, column ${col}`})`);
+  }
+  if (guard.root?.toLowerCase() !== "records") {
+    return refuse(`root element is <${guard.root}>, expected <records>`);
+  }
+
+  let document: Record<string, unknown>;
+  try {
+    document = parserFor(maxDepth).parse(body);
+  } catch (error) {
+    // The validator passed, so this is the parser's own safety net (e.g. an element named __proto__).
+    return refuse(`XML refused by the parser: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return readBatch(document["records"]);
+}
+
+function readBatch(rawRoot: unknown): ParseCdrResult {
+  // `<records/>` and `<records>text</records>` parse as strings: a root with nothing in it.
+  const root = typeof rawRoot === "object" && rawRoot !== null ? (rawRoot as Record<string, unknown>) : {};
+  const attributes = v.safeParse(batchAttributes, root, { abortEarly: true });
+  if (!attributes.success) return refuse(attributes.issues[0].message);
+
+  const raws = Array.isArray(root["record"]) ? (root["record"] as unknown[]) : [];
+  if (raws.length === 0) return refuse("no <record> elements");
+
+  const batch: Batch = { records: [], rejected: [], ignored: {} };
+  if (attributes.output["@_session"] !== undefined) batch.session = attributes.output["@_session"];
+  if (attributes.output["@_callBridge"] !== undefined) batch.callBridge = attributes.output["@_callBridge"];
+
+  raws.forEach((raw, i) => {
+    const outcome = readRecord(raw);
+    if (outcome.kind === "record") batch.records.push(outcome.record);
+    else if (outcome.kind === "ignored") batch.ignored[outcome.type] = countOf(batch.ignored, outcome.type) + 1;
+    else batch.rejected.push({ position: i + 1, type: outcome.type, reason: outcome.reason });
+  });
+  return { ok: true, batch };
+}
+
+/**
+ * Values stay strings (TOOLCHAIN gotcha 7); element names are folded to lower case so that
+ * `subType`/`subtype` read alike (DOMAIN §10.3). Entity processing only ever sees the five
+ * predefined XML entities, because declarations were refused before parsing.
+ */
+function parserFor(maxDepth: number): XMLParser {
+  return new XMLParser({
+    ignoreAttributes: false,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    processEntities: true,
+    htmlEntities: false,
+    trimValues: true,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    transformTagName: (name) => name.toLowerCase(),
+    isArray: (name, _path, _isLeaf, isAttribute) => !isAttribute && (name === "record" || name === "alarm"),
+    maxNestedTags: maxDepth + 1,
+    // Callbacks get the parser's path object instead of a dotted string built for every element
+    // (none of ours reads it): this halves parse time.
+    jPath: false,
+  });
+}
+
+/** Own properties only: a record type named "constructor" must start from 0, not from Object. */
+function countOf(counts: Record<string, number>, type: string): number {
+  return Object.hasOwn(counts, type) ? counts[type]! : 0;
+}
+
+function refuse(reason: string): ParseCdrResult {
+  return { ok: false, reason };
+}
