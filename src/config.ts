@@ -1,0 +1,266 @@
+/**
+ * The one configuration schema. Every runtime hands us a plain record of strings (environment,
+ * Workers vars, or a config file flattened to the same names); every default lives here, and every
+ * error names the setting and what is wrong with it.
+ */
+import * as v from "valibot";
+import type { CmsNode } from "./cms/client.ts";
+import { defaultTexts } from "./core/banner.ts";
+import type { BannerDuration, BannerPosition, Policy } from "./core/model.ts";
+
+export type StorageSpec =
+  | { kind: "memory" }
+  | { kind: "fs"; dir: string }
+  | { kind: "redis"; url: string }
+  | { kind: "deno-kv"; path: string }
+  | { kind: "kv" }
+  | { kind: "durable-object" };
+
+export interface Config {
+  port: number;
+  host: string;
+  nodes: CmsNode[];
+  cms: {
+    username: string;
+    password: string;
+    caFile?: string;
+    tlsInsecure: boolean;
+    accessClientId?: string;
+    accessClientSecret?: string;
+    timeoutMs: number;
+    /** GET each call before writing to it, so an operator's fresh message is never overwritten. */
+    readBeforeWrite: boolean;
+  };
+  storage: StorageSpec;
+  reconcileIntervalS: number;
+  policy: Policy;
+  logLevel: LogLevel;
+  maxBodyBytes: number;
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Node names become storage keys and URL segments; `_` is reserved for unresolved sources. */
+const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+const text = (fallback: string) => v.optional(v.string(), fallback);
+
+const integer = (fallback: number, min: number, max: number) =>
+  v.pipe(
+    v.optional(v.string(), String(fallback)),
+    v.regex(/^\d+$/, "must be a whole number"),
+    v.transform(Number),
+    v.minValue(min, `must be at least ${min}`),
+    v.maxValue(max, `must be at most ${max}`),
+  );
+
+const flag = (fallback: boolean) =>
+  v.pipe(
+    v.optional(v.string(), String(fallback)),
+    v.transform((s) => s.trim().toLowerCase()),
+    v.picklist(["true", "false", "1", "0", "yes", "no"], "must be true or false"),
+    v.transform((s) => s === "true" || s === "1" || s === "yes"),
+  );
+
+const choice = <T extends string>(options: readonly [T, ...T[]], fallback: T) =>
+  v.pipe(
+    v.optional(v.string(), fallback),
+    v.transform((s) => s.trim()),
+    v.picklist(options, `must be one of ${options.join(", ")}`),
+  );
+
+const secret = v.pipe(v.string("is required"), v.minLength(1, "is required"));
+const optionalText = v.pipe(
+  v.optional(v.string()),
+  v.transform((s) => (s?.trim() ? s.trim() : undefined)),
+);
+
+const list = (s: string | undefined) =>
+  (s ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+const domains = v.pipe(
+  v.optional(v.string(), ""),
+  v.transform((s) => list(s).map((d) => d.toLowerCase().replace(/^\*?\./, ""))),
+  v.check((ds) => ds.every((d) => DOMAIN.test(d)), "must be a comma list of domain names such as corp.example"),
+);
+
+const nodes = v.pipe(
+  v.string("is required: a comma list of name=https://host:port"),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const out: CmsNode[] = [];
+    for (const item of list(dataset.value)) {
+      const node = parseNode(item, out.length);
+      if (typeof node === "string") {
+        addIssue({ message: node });
+        return NEVER;
+      }
+      if (out.some((n) => n.name === node.name)) {
+        addIssue({ message: `node name "${node.name}" is used twice` });
+        return NEVER;
+      }
+      out.push(node);
+    }
+    if (out.length === 0) {
+      addIssue({ message: "is required: a comma list of name=https://host:port" });
+      return NEVER;
+    }
+    return out;
+  }),
+);
+
+function parseNode(item: string, index: number): CmsNode | string {
+  const eq = item.indexOf("=");
+  const named = eq > 0 && !item.slice(0, eq).includes("/");
+  const rawUrl = named ? item.slice(eq + 1).trim() : item;
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    return `"${rawUrl}" is not a URL (expected https://host:port)`;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return `"${rawUrl}" must start with https://`;
+  if (url.username || url.password) return `"${url.host}" must not carry credentials; use CMS_USERNAME/CMS_PASSWORD`;
+  const name = named ? item.slice(0, eq).trim() : `${url.hostname.replace(/[^A-Za-z0-9-]/g, "-")}` || `node${index + 1}`;
+  if (!NODE_NAME.test(name)) return `node name "${name}" may only use letters, digits and "-"`;
+  return { name, baseUrl: url.origin };
+}
+
+const storage = v.pipe(
+  v.optional(v.string(), "fs:./data"),
+  v.rawTransform(({ dataset, addIssue, NEVER }): StorageSpec => {
+    const s = dataset.value.trim();
+    if (s === "memory") return { kind: "memory" };
+    if (s === "kv") return { kind: "kv" };
+    if (s === "durable-object") return { kind: "durable-object" };
+    if (s.startsWith("fs:") && s.length > 3) return { kind: "fs", dir: s.slice(3) };
+    if (s.startsWith("deno-kv:") && s.length > 8) return { kind: "deno-kv", path: s.slice(8) };
+    if (/^rediss?:\/\//.test(s)) return { kind: "redis", url: s };
+    addIssue({ message: `"${s}" is not a store: use memory, fs:<dir>, redis://host:port/db, deno-kv:<file>, kv or durable-object` });
+    return NEVER;
+  }),
+);
+
+const pattern = v.pipe(
+  v.optional(v.string(), "\\brestricted\\b"),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    try {
+      return new RegExp(dataset.value, "iu");
+    } catch (err) {
+      addIssue({ message: `is not a valid regular expression (${(err as Error).message})` });
+      return NEVER;
+    }
+  }),
+);
+
+const duration = v.pipe(
+  v.optional(v.string(), "permanent"),
+  v.transform((s) => s.trim().toLowerCase()),
+  v.check((s) => s === "permanent" || /^[1-9]\d{0,5}$/.test(s), "must be permanent or a number of seconds"),
+  v.transform((s): BannerDuration => (s === "permanent" ? "permanent" : Number(s))),
+);
+
+const EnvSchema = v.object({
+  PORT: integer(5000, 0, 65535),
+  HOST: text("0.0.0.0"),
+  CMS_NODES: nodes,
+  CMS_USERNAME: secret,
+  CMS_PASSWORD: secret,
+  CMS_CA_FILE: optionalText,
+  CMS_TLS_INSECURE: flag(false),
+  CMS_ACCESS_CLIENT_ID: optionalText,
+  CMS_ACCESS_CLIENT_SECRET: optionalText,
+  CMS_TIMEOUT_MS: integer(10_000, 100, 300_000),
+  CMS_READ_BEFORE_WRITE: flag(false),
+  STORAGE: storage,
+  RECONCILE_INTERVAL_S: integer(60, 0, 86_400),
+  RESTRICTED_PATTERN: pattern,
+  INTERNAL_DOMAINS: domains,
+  SECURE_DOMAINS: domains,
+  BANNER_MODE: choice(["external", "levels"], "external"),
+  BANNER_TEXT_RESTRICTED_EXTERNAL: text(defaultTexts.restrictedExternal),
+  BANNER_TEXT_RESTRICTED: text(defaultTexts.restricted),
+  BANNER_TEXT_EXTERNAL: text(defaultTexts.external),
+  BANNER_TEXT_LEVEL_3: text(defaultTexts.level3),
+  BANNER_TEXT_LEVEL_2: text(defaultTexts.level2),
+  BANNER_TEXT_LEVEL_1: text(defaultTexts.level1),
+  BANNER_POSITION: choice<BannerPosition>(["top", "middle", "bottom"], "bottom"),
+  BANNER_DURATION: duration,
+  LOG_LEVEL: choice<LogLevel>(["debug", "info", "warn", "error"], "info"),
+  MAX_BODY_BYTES: integer(5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+});
+
+/** The names the schema knows; anything else in the environment is none of our business. */
+export const settingNames = Object.keys(EnvSchema.entries);
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const input: Record<string, string> = {};
+  for (const name of settingNames) {
+    const value = env[name];
+    if (value !== undefined && value !== "") input[name] = value;
+  }
+  const parsed = v.safeParse(EnvSchema, input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.issues.map((i) => `${v.getDotPath(i) ?? "config"}: ${describe(i)}`),
+    };
+  }
+  const e = parsed.output;
+  const errors: string[] = [];
+  if (Boolean(e.CMS_ACCESS_CLIENT_ID) !== Boolean(e.CMS_ACCESS_CLIENT_SECRET)) {
+    errors.push("CMS_ACCESS_CLIENT_ID and CMS_ACCESS_CLIENT_SECRET: set both or neither");
+  }
+  if (e.CMS_CA_FILE && e.CMS_TLS_INSECURE) {
+    errors.push("CMS_TLS_INSECURE: cannot be true while CMS_CA_FILE is set; trust the CA instead");
+  }
+  if (errors.length) return { ok: false, errors };
+  return {
+    ok: true,
+    config: {
+      port: e.PORT,
+      host: e.HOST,
+      nodes: e.CMS_NODES,
+      cms: {
+        username: e.CMS_USERNAME,
+        password: e.CMS_PASSWORD,
+        caFile: e.CMS_CA_FILE,
+        tlsInsecure: e.CMS_TLS_INSECURE,
+        accessClientId: e.CMS_ACCESS_CLIENT_ID,
+        accessClientSecret: e.CMS_ACCESS_CLIENT_SECRET,
+        timeoutMs: e.CMS_TIMEOUT_MS,
+        readBeforeWrite: e.CMS_READ_BEFORE_WRITE,
+      },
+      storage: e.STORAGE,
+      reconcileIntervalS: e.RECONCILE_INTERVAL_S,
+      policy: {
+        mode: e.BANNER_MODE,
+        restrictedPattern: e.RESTRICTED_PATTERN,
+        internalDomains: e.INTERNAL_DOMAINS,
+        secureDomains: e.SECURE_DOMAINS,
+        texts: {
+          restrictedExternal: e.BANNER_TEXT_RESTRICTED_EXTERNAL,
+          restricted: e.BANNER_TEXT_RESTRICTED,
+          external: e.BANNER_TEXT_EXTERNAL,
+          level3: e.BANNER_TEXT_LEVEL_3,
+          level2: e.BANNER_TEXT_LEVEL_2,
+          level1: e.BANNER_TEXT_LEVEL_1,
+        },
+        position: e.BANNER_POSITION,
+        duration: e.BANNER_DURATION,
+      },
+      logLevel: e.LOG_LEVEL,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+    },
+  };
+}
+
+/** Never echo a secret's value back in an error; other settings are quoted to help the operator. */
+function describe(issue: v.BaseIssue<unknown>): string {
+  return issue.message.startsWith("Invalid type") ? "is required" : issue.message;
+}

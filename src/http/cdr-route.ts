@@ -1,0 +1,67 @@
+/**
+ * POST /cdr and /cdr/:node — the CMS CDR receiver. The answer is exactly `200 OK` with an empty
+ * body, and only once the batch's effect is stored (CMS forgets a batch at 200, DOMAIN §1);
+ * 400 with a reason for what is not CDR XML, 413 for an oversized body, 503 while the store
+ * cannot be written (CMS keeps the batch and sends it again). Banner work runs after the answer.
+ */
+import type { Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { parseCdrBatch } from "../core/parse-cdr.ts";
+import { sourceKey } from "../store/keys.ts";
+import { StoreError } from "../store/state.ts";
+import { errorText } from "../service/log.ts";
+import type { Service } from "../service/service.ts";
+
+export function mountCdrRoutes(app: Hono, service: Service, background: (c: Context, work: Promise<unknown>) => void) {
+  const { config, log, counters } = service;
+  const limit = bodyLimit({
+    maxSize: config.maxBodyBytes,
+    onError: (c) => {
+      counters.inc("cdr_batches", { outcome: "413" });
+      return c.text(`CDR batch larger than ${config.maxBodyBytes} bytes\n`, 413);
+    },
+  });
+
+  const receive = async (c: Context) => {
+    const nodeParam = c.req.param("node");
+    if (nodeParam !== undefined && !config.nodes.some((n) => n.name === nodeParam)) {
+      counters.inc("cdr_batches", { outcome: "404" });
+      return c.text(`unknown node "${nodeParam}": use one of the names in CMS_NODES\n`, 404);
+    }
+    const parsed = parseCdrBatch(await c.req.text());
+    if (!parsed.ok) {
+      counters.inc("cdr_batches", { outcome: "400" });
+      log.warn("CDR batch refused", { node: nodeParam, reason: parsed.reason });
+      return c.text(`${parsed.reason}\n`, 400);
+    }
+    const batch = parsed.batch;
+    const nodeKey = nodeParam ?? (config.nodes.length === 1 ? config.nodes[0]!.name : sourceKey(batch));
+    if (!nodeKey) {
+      counters.inc("cdr_batches", { outcome: "400" });
+      return c.text("cannot tell which Call Bridge sent this batch (no session or callBridge): post to /cdr/<node>\n", 400);
+    }
+    for (const r of batch.rejected) {
+      counters.inc("cdr_records_rejected", { type: r.type });
+      log.warn("CDR record rejected", { node: nodeKey, position: r.position, type: r.type, reason: r.reason });
+    }
+    for (const [type, n] of Object.entries(batch.ignored)) counters.inc("cdr_records_ignored", { type }, n);
+    for (const r of batch.records) counters.inc("cdr_records", { type: r.type });
+
+    let result;
+    try {
+      result = await service.ingest(batch, nodeKey);
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      counters.inc("cdr_batches", { outcome: "503" });
+      log.error("CDR batch not stored; CMS will send it again", { node: nodeKey, error: errorText(err) });
+      return c.text("state store unavailable; send the batch again later\n", 503);
+    }
+    counters.inc("cdr_batches", { outcome: "200" });
+    counters.inc("cdr_records_duplicate", {}, result.duplicates);
+    background(c, service.afterIngest(result, nodeKey));
+    return c.body(null, 200);
+  };
+
+  app.post("/cdr", limit, receive);
+  app.post("/cdr/:node", limit, receive);
+}

@@ -1,0 +1,160 @@
+/**
+ * Makes the CMS show what the policy wants: for each call instance of a meeting, compare the
+ * desired banner with the one we last applied on that node-call and PUT only the difference.
+ * Level-triggered: every run recomputes from the store, so a run that fails, or that two events
+ * asked for at once, converges the same way. Work runs after the CDR batch was acknowledged.
+ */
+import type { CmsClient, CmsNode } from "../cms/client.ts";
+import { CmsError } from "../cms/errors.ts";
+import type { Banner, Policy } from "../core/model.ts";
+import type { CallDoc, StateStore } from "../store/state.ts";
+import type { WorkItem } from "./ingest.ts";
+import { workKey } from "./ingest.ts";
+import type { KeyedMutex } from "./keyed-mutex.ts";
+import { errorText, type Logger } from "./log.ts";
+import { knownNodeKeys, loadMeeting, type Meeting } from "./meetings.ts";
+import type { NodeResolver } from "./node-resolver.ts";
+import { createWorkQueue } from "./work-queue.ts";
+
+export interface BannerChange {
+  meetingId: string;
+  node: string;
+  callId: string;
+  from: string;
+  to: string;
+  cause: string;
+  at: number;
+}
+
+export interface ApplierDeps {
+  state: StateStore;
+  cms: CmsClient;
+  resolver: NodeResolver;
+  policy: Policy;
+  log: Logger;
+  mutex: KeyedMutex;
+  nodeNames: string[];
+  now: () => number;
+  concurrency?: number;
+  /** Look at what the call shows before each write (CMS_READ_BEFORE_WRITE). */
+  readBeforeWrite?: boolean;
+  ownText?: (text: string) => boolean;
+  onChange?: (change: BannerChange) => void;
+}
+
+export type Applier = ReturnType<typeof createApplier>;
+
+export function sameBanner(a: Banner | null, b: Banner | null): boolean {
+  if (!a || !b) return a === b;
+  return a.text === b.text && a.position === b.position && a.duration === b.duration;
+}
+
+export function createApplier(deps: ApplierDeps) {
+  const { state, cms, resolver, policy, log, mutex, now } = deps;
+
+  const queue = createWorkQueue<WorkItem>({
+    concurrency: deps.concurrency ?? 16,
+    key: workKey,
+    run: (item, cause) => (item.kind === "meeting" ? applyMeeting(item.meetingId, cause) : learnCall(item.nodeKey, item.callId, cause)),
+    onError: (item, err, retryInMs) =>
+      log.warn("banner work failed; will retry", { work: workKey(item), error: errorText(err), retryInMs }),
+  });
+
+  async function applyMeeting(meetingId: string, cause: string) {
+    const nodeKeys = await knownNodeKeys(state, deps.nodeNames);
+    const meeting = await loadMeeting(state, meetingId, nodeKeys, policy);
+    const outcomes = await Promise.allSettled(meeting.calls.map((doc) => applyCall(meeting, doc, cause)));
+    if (outcomes.some((o) => o.status === "fulfilled" && o.value === "gone")) {
+      queue.add({ kind: "meeting", meetingId }, "a call of the meeting is gone");
+    }
+    const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
+    if (failed.length) throw new AggregateError(failed.map((f) => f.reason), failed.map((f) => errorText(f.reason)).join("; "));
+  }
+
+  async function applyCall(meeting: Meeting, doc: CallDoc, cause: string): Promise<"same" | "foreign" | "set" | "gone"> {
+    const callId = doc.call.id;
+    const node = await resolver.resolve(doc.call.nodeKey, callId);
+    if (!node) throw new Error(`no configured node hosts call ${callId} (${doc.call.nodeKey})`);
+    const applied = await state.getApplied(node.name, callId);
+    if (applied?.foreign) return "foreign";
+    const current = applied?.banner ?? null;
+    const desired = meeting.decision.banner;
+    if (sameBanner(current, desired)) return "same";
+    try {
+      if (deps.readBeforeWrite && (await foreignMessage(node, callId, meeting.id, current))) return "foreign";
+      await cms.setCallMessage(node, callId, desired);
+    } catch (err) {
+      if (err instanceof CmsError && err.kind === "gone") {
+        await forgetCall(doc.call.nodeKey, callId, node.name);
+        log.info("call gone on its node; forgotten", { meeting: meeting.id, node: node.name, call: callId });
+        return "gone";
+      }
+      throw err;
+    }
+    const at = now();
+    await (desired ? state.putApplied(node.name, callId, { banner: desired, meetingId: meeting.id, at }) : state.deleteApplied(node.name, callId));
+    const change = { meetingId: meeting.id, node: node.name, callId, from: current?.text ?? "", to: desired?.text ?? "", cause, at };
+    log.info("banner changed", { meeting: change.meetingId, node: change.node, call: callId, from: change.from, to: change.to, cause });
+    deps.onChange?.(change);
+    return "set";
+  }
+
+  /**
+   * Without reconciles in between, an operator may have set a message since we last looked; only
+   * a read tells. Costs one GET per write, hence opt-in.
+   */
+  async function foreignMessage(node: CmsNode, callId: string, meetingId: string, ours: Banner | null): Promise<boolean> {
+    const shown = (await cms.getCall(node, callId)).message;
+    if (!shown?.text || shown.text === ours?.text || deps.ownText?.(shown.text)) return false;
+    await state.putApplied(node.name, callId, { banner: null, foreign: shown.text, meetingId, at: now() });
+    log.warn("operator's own message on call; leaving it alone", { node: node.name, call: callId, text: shown.text });
+    return true;
+  }
+
+  /** A leg named a call whose callStart we never saw: ask its node what meeting it belongs to. */
+  async function learnCall(nodeKey: string, callId: string, cause: string) {
+    const node = await resolver.resolve(nodeKey, callId);
+    if (!node) throw new Error(`no configured node hosts call ${callId} (${nodeKey})`);
+    let api;
+    try {
+      api = await cms.getCall(node, callId);
+    } catch (err) {
+      if (err instanceof CmsError && err.kind === "gone") return forgetCall(nodeKey, callId, node.name);
+      throw err;
+    }
+    const meetingId = await mutex.run(nodeKey, async () => {
+      const doc = await state.getCall(nodeKey, callId);
+      if (!doc?.call.stub) return undefined;
+      const call = {
+        ...doc.call,
+        name: api.name,
+        correlator: api.correlator,
+        coSpace: api.coSpace,
+        tenant: api.tenant,
+        callType: api.callType,
+        stub: false,
+        source: "api" as const,
+        seenAt: now(),
+      };
+      await state.putCall({ call, legs: doc.legs });
+      await state.addMeetingCall(call);
+      return call.correlator ?? `solo-${call.id}`;
+    });
+    if (meetingId) queue.add({ kind: "meeting", meetingId }, cause);
+  }
+
+  async function forgetCall(nodeKey: string, callId: string, node: string) {
+    await mutex.run(nodeKey, async () => {
+      const doc = await state.getCall(nodeKey, callId);
+      if (doc) await state.dropCall(doc, node);
+      else await state.deleteApplied(node, callId);
+    });
+  }
+
+  return {
+    enqueue: (item: WorkItem, cause: string) => queue.add(item, cause),
+    idle: () => queue.idle(),
+    status: () => queue.status(),
+    stop: () => queue.stop(),
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Counters of what the service saw and did, by name and labels. The status API and /metrics read
+ * them; nothing else. Kept in process memory: they describe this instance, not the cluster.
+ */
+export type Labels = Record<string, string>;
+
+export function createCounters() {
+  const values = new Map<string, { name: string; labels: Labels; value: number }>();
+  const id = (name: string, labels: Labels) =>
+    `${name}{${Object.entries(labels)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(",")}}`;
+  return {
+    inc(name: string, labels: Labels = {}, by = 1) {
+      const key = id(name, labels);
+      const entry = values.get(key);
+      if (entry) entry.value += by;
+      else values.set(key, { name, labels, value: by });
+    },
+    get: (name: string, labels: Labels = {}) => values.get(id(name, labels))?.value ?? 0,
+    snapshot: () => [...values.values()].map((e) => ({ ...e, labels: { ...e.labels } })),
+  };
+}
+
+export type Counters = ReturnType<typeof createCounters>;

@@ -1,0 +1,149 @@
+/**
+ * Records in, state changes stored. Runs before the CDR batch is acknowledged, so it does no CMS
+ * I/O: it only decides which meetings need their banner looked at, and why.
+ */
+import type { Batch, CdrRecord } from "../core/records.ts";
+import type { CallFact, LegFact } from "../core/model.ts";
+import { callFromStart, describeLeg, legFromStart, legFromUpdate, stubCall } from "../core/transitions.ts";
+import { meetingIdOf } from "../store/keys.ts";
+import type { StateStore } from "../store/state.ts";
+import { UnitOfWork } from "./unit-of-work.ts";
+
+/** A meeting whose banner may have to change, or a call whose meeting we must ask the CMS for. */
+export type WorkItem = { kind: "meeting"; meetingId: string } | { kind: "call"; nodeKey: string; callId: string };
+
+export interface IngestResult {
+  applied: number;
+  duplicates: number;
+  /** Work for the applier, each with the event that caused it (for the banner-change log). */
+  work: Map<string, { item: WorkItem; cause: string }>;
+  endedCalls: CallFact[];
+  /** CMS told us records were thrown away: the picture may be wrong until a reconcile. */
+  recordsMissing: number;
+}
+
+export function workKey(item: WorkItem): string {
+  return item.kind === "meeting" ? `m:${item.meetingId}` : `c:${item.nodeKey}:${item.callId}`;
+}
+
+export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: string, now: number): Promise<IngestResult> {
+  const uow = new UnitOfWork(state, nodeKey);
+  const result: IngestResult = { applied: 0, duplicates: 0, work: new Map(), endedCalls: uow.endedCalls, recordsMissing: 0 };
+  const highWater = batch.session ? await state.getHighWater(batch.session) : -1;
+  let newHighWater = highWater;
+
+  // A join or a leave explains a banner change better than the leg update that follows it.
+  const touch = (call: CallFact | undefined, rec: CdrRecord) => {
+    if (!call) return;
+    const item: WorkItem = call.stub
+      ? { kind: "call", nodeKey, callId: call.id }
+      : { kind: "meeting", meetingId: meetingIdOf(call) };
+    const key = workKey(item);
+    if (rec.type !== "callLegUpdate" || !result.work.has(key)) result.work.set(key, { item, cause: describe(rec) });
+  };
+
+  for (const rec of batch.records) {
+    result.recordsMissing += rec.missing;
+    if (batch.session && rec.correlatorIndex <= highWater) {
+      result.duplicates++;
+      continue;
+    }
+    newHighWater = Math.max(newHighWater, rec.correlatorIndex);
+    result.applied++;
+    touch(await applyRecord(uow, rec, nodeKey, now), rec);
+  }
+
+  await uow.flush();
+  if (batch.session && newHighWater > highWater) await state.putHighWater(batch.session, newHighWater);
+  return result;
+}
+
+/** Applies one record to the unit of work; returns the call whose meeting it changed, if any. */
+async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now: number): Promise<CallFact | undefined> {
+  switch (rec.type) {
+    case "callStart": {
+      const doc = await uow.call(rec.call.id);
+      const call = callFromStart(rec, nodeKey, now);
+      uow.putCall({ call, legs: doc?.legs ?? {} }, doc?.call);
+      return call;
+    }
+    case "callEnd": {
+      const doc = await uow.call(rec.callId);
+      if (doc) uow.endCall(doc);
+      return doc?.call;
+    }
+    case "callLegStart": {
+      const existing = await findLeg(uow, rec.leg.id, rec.leg.callId);
+      return placeLeg(uow, existing, legFromStart(existing?.leg, rec, nodeKey, now), rec.time, now);
+    }
+    case "callLegUpdate": {
+      const existing = await findLeg(uow, rec.leg.id, rec.leg.callId);
+      return placeLeg(uow, existing, legFromUpdate(existing?.leg, rec, nodeKey, now), rec.time, now);
+    }
+    case "callLegEnd": {
+      const existing = await findLeg(uow, rec.legId);
+      if (!existing) return undefined;
+      if (existing.callId) {
+        const doc = (await uow.call(existing.callId))!;
+        const legs = { ...doc.legs };
+        delete legs[rec.legId];
+        uow.putCall({ call: doc.call, legs }, doc.call);
+        uow.setLegCall(rec.legId, null);
+        return doc.call;
+      }
+      uow.setPending(rec.legId, null);
+      return undefined;
+    }
+  }
+}
+
+interface FoundLeg {
+  leg: LegFact;
+  callId?: string;
+}
+
+async function findLeg(uow: UnitOfWork, legId: string, hintCallId?: string): Promise<FoundLeg | undefined> {
+  const callId = (await uow.legCall(legId)) ?? hintCallId;
+  if (callId) {
+    const leg = (await uow.call(callId))?.legs[legId];
+    if (leg) return { leg, callId };
+  }
+  const pending = await uow.pendingLeg(legId);
+  return pending ? { leg: pending } : undefined;
+}
+
+/** Puts a leg where it now belongs: in its call's document, or pending while its call is unknown. */
+async function placeLeg(uow: UnitOfWork, was: FoundLeg | undefined, leg: LegFact, time: string, now: number) {
+  if (was?.callId && was.callId !== leg.callId) {
+    const old = (await uow.call(was.callId))!;
+    const legs = { ...old.legs };
+    delete legs[leg.id];
+    uow.putCall({ call: old.call, legs }, old.call);
+  }
+  if (!leg.callId) {
+    if (was?.callId) uow.setLegCall(leg.id, null);
+    uow.setPending(leg.id, leg);
+    return undefined;
+  }
+  if (was && !was.callId) uow.setPending(leg.id, null);
+  if (was?.callId !== leg.callId) uow.setLegCall(leg.id, leg.callId);
+  const doc = await uow.call(leg.callId);
+  const call = doc?.call ?? stubCall(leg.callId, leg.nodeKey, time, now);
+  uow.putCall({ call, legs: { ...doc?.legs, [leg.id]: leg } }, doc?.call);
+  return call;
+}
+
+function describe(rec: CdrRecord): string {
+  switch (rec.type) {
+    case "callStart":
+      return `call ${rec.call.id} started`;
+    case "callEnd":
+      return `call ${rec.callId} ended`;
+    case "callLegStart":
+      return `${describeLeg(rec.leg)} joined`;
+    case "callLegUpdate":
+      return `${describeLeg(rec.leg)} changed`;
+    case "callLegEnd":
+      return `leg ${rec.legId} left${rec.reason ? ` (${rec.reason})` : ""}`;
+  }
+}

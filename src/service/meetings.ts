@@ -1,0 +1,49 @@
+/**
+ * A meeting as the policy sees it: every call instance sharing a callCorrelator, on every node,
+ * with all their legs — and the banner the policy wants for it.
+ */
+import { decideBanner } from "../core/banner.ts";
+import type { Policy } from "../core/model.ts";
+import { meetingIdOf } from "../store/keys.ts";
+import type { CallDoc, StateStore } from "../store/state.ts";
+
+export interface Meeting {
+  id: string;
+  calls: CallDoc[];
+  decision: ReturnType<typeof decideBanner>;
+}
+
+export function decideMeeting(id: string, calls: CallDoc[], policy: Policy): Meeting {
+  const decision = decideBanner(
+    {
+      names: calls.map((c) => c.call.name),
+      legs: calls.flatMap((c) => Object.values(c.legs)),
+    },
+    policy,
+  );
+  return { id, calls, decision };
+}
+
+export async function loadMeeting(state: StateStore, meetingId: string, nodeKeys: string[], policy: Policy): Promise<Meeting> {
+  const refs = await state.meetingCalls(meetingId, nodeKeys);
+  const docs = await Promise.all(refs.map((r) => state.getCall(r.nodeKey, r.callId)));
+  // A list entry can outlive its document by a crash between two writes; the document decides.
+  const calls = docs.filter((d): d is CallDoc => Boolean(d && !d.call.stub && meetingIdOf(d.call) === meetingId));
+  return decideMeeting(meetingId, calls, policy);
+}
+
+/** Every live meeting; reads every call document, so it serves the status view and the reconciler only. */
+export async function allMeetings(state: StateStore, policy: Policy): Promise<Meeting[]> {
+  const byMeeting = new Map<string, CallDoc[]>();
+  for (const doc of await state.allCalls()) {
+    if (doc.call.stub) continue;
+    const id = meetingIdOf(doc.call);
+    byMeeting.set(id, [...(byMeeting.get(id) ?? []), doc]);
+  }
+  return [...byMeeting].map(([id, calls]) => decideMeeting(id, calls, policy));
+}
+
+/** The nodeKeys a meeting's calls may live under: configured nodes and any unresolved source seen. */
+export async function knownNodeKeys(state: StateStore, nodeNames: string[]): Promise<string[]> {
+  return [...new Set([...nodeNames, ...(await state.nodeKeys())])];
+}

@@ -1,0 +1,203 @@
+/**
+ * Rebuilds the picture from the CMS itself whenever it may be wrong: at start-up, on a timer, and
+ * right after CMS reports lost records. Calls and legs the CDRs never told us about are added,
+ * those that ended unseen are dropped, and what each call shows is compared with what we think we
+ * applied; then every meeting goes to the applier, which writes only the difference.
+ *
+ * Anything stored after the run began is left alone: a CDR that arrived meanwhile knows better
+ * than a list fetched a moment ago.
+ */
+import type { ApiCall, ApiLeg, CmsClient, CmsNode } from "../cms/client.ts";
+import { isOwnText } from "../core/banner.ts";
+import type { LegFact, Policy } from "../core/model.ts";
+import { meetingIdOf } from "../store/keys.ts";
+import type { CallDoc, StateStore } from "../store/state.ts";
+import type { Applier } from "./applier.ts";
+import type { KeyedMutex } from "./keyed-mutex.ts";
+import { errorText, type Logger } from "./log.ts";
+import type { NodeResolver } from "./node-resolver.ts";
+import { adoptMessage } from "./reconcile-message.ts";
+
+export interface ReconcileReport {
+  reason: string;
+  startedAt: number;
+  ms: number;
+  calls: number;
+  callsAdded: number;
+  callsRemoved: number;
+  legsAdded: number;
+  legsRemoved: number;
+  messagesCorrected: number;
+  failedNodes: string[];
+}
+
+/** A leg waiting this long without a call (IVR, lost callLegEnd) is forgotten. */
+const PENDING_TTL_MS = 60 * 60 * 1000;
+
+export function createReconciler(deps: {
+  state: StateStore;
+  cms: CmsClient;
+  resolver: NodeResolver;
+  applier: Applier;
+  policy: Policy;
+  log: Logger;
+  mutex: KeyedMutex;
+  nodes: CmsNode[];
+  now: () => number;
+}) {
+  const { state, cms, resolver, log, mutex, now, policy } = deps;
+  let last: ReconcileReport | undefined;
+
+  async function run(reason: string): Promise<ReconcileReport> {
+    const report: ReconcileReport = {
+      reason, startedAt: now(), ms: 0, calls: 0, callsAdded: 0, callsRemoved: 0,
+      legsAdded: 0, legsRemoved: 0, messagesCorrected: 0, failedNodes: [],
+    };
+    const docs = await state.allCalls();
+    const byNode = new Map<string, CallDoc[]>();
+    for (const doc of docs) {
+      const node = await resolver.resolve(doc.call.nodeKey, doc.call.id).catch(() => undefined);
+      if (node) byNode.set(node.name, [...(byNode.get(node.name) ?? []), doc]);
+    }
+    await Promise.all(deps.nodes.map((node) => reconcileNode(node, byNode.get(node.name) ?? [], report)));
+    await forgetStalePending(report);
+    const meetings = new Set((await state.allCalls()).filter((d) => !d.call.stub).map((d) => meetingIdOf(d.call)));
+    for (const meetingId of meetings) deps.applier.enqueue({ kind: "meeting", meetingId }, `reconcile (${reason})`);
+    report.ms = now() - report.startedAt;
+    log.info("reconciled", { ...report });
+    return report;
+  }
+
+  async function reconcileNode(node: CmsNode, known: CallDoc[], report: ReconcileReport) {
+    let live;
+    try {
+      live = await cms.listCalls(node);
+    } catch (err) {
+      report.failedNodes.push(node.name);
+      log.warn("reconcile: node unreachable", { node: node.name, error: errorText(err) });
+      return;
+    }
+    report.calls += live.length;
+    const liveIds = new Set(live.map((c) => c.id));
+    const knownById = new Map(known.map((d) => [d.call.id, d]));
+    const results = await Promise.allSettled(live.map((c) => reconcileCall(node, c.id, knownById.get(c.id), report)));
+    for (const r of results) {
+      if (r.status === "rejected") log.warn("reconcile: call skipped", { node: node.name, error: errorText(r.reason) });
+    }
+    for (const doc of known) {
+      if (liveIds.has(doc.call.id)) continue;
+      await mutex.run(doc.call.nodeKey, async () => {
+        const fresh = await state.getCall(doc.call.nodeKey, doc.call.id);
+        if (!fresh || fresh.call.seenAt >= report.startedAt) return;
+        await state.dropCall(fresh, node.name);
+        report.callsRemoved++;
+      });
+    }
+  }
+
+  async function reconcileCall(node: CmsNode, callId: string, known: CallDoc | undefined, report: ReconcileReport) {
+    const [detail, legs] = await Promise.all([cms.getCall(node, callId), cms.listCallLegs(node, callId)]);
+    const nodeKey = known?.call.nodeKey ?? node.name;
+    const newLegs = await Promise.all(
+      legs
+        .filter((l) => !known?.legs[l.id])
+        .map(async (l) => (await state.getPending(nodeKey, l.id)) ?? legFromApi(await cms.getCallLeg(node, l.id), nodeKey, now())),
+    );
+    const liveLegIds = new Set(legs.map((l) => l.id));
+    await mutex.run(nodeKey, async () => {
+      const doc = (await state.getCall(nodeKey, callId)) ?? undefined;
+      const call = callFromApi(detail, nodeKey, doc, now());
+      const merged: CallDoc = { call, legs: { ...doc?.legs } };
+      for (const leg of newLegs) {
+        if (merged.legs[leg.id]) continue;
+        merged.legs[leg.id] = { ...leg, callId, inIvr: false };
+        await state.putLegCall(nodeKey, leg.id, callId);
+        await state.deletePending(nodeKey, leg.id);
+        report.legsAdded++;
+      }
+      for (const leg of Object.values(merged.legs)) {
+        if (liveLegIds.has(leg.id) || leg.seenAt >= report.startedAt) continue;
+        delete merged.legs[leg.id];
+        await state.deleteLegCall(nodeKey, leg.id);
+        report.legsRemoved++;
+      }
+      if (!doc) report.callsAdded++;
+      if (doc && !doc.call.stub && meetingIdOf(doc.call) !== meetingIdOf(call)) await state.removeMeetingCall(doc.call);
+      await state.putCall(merged);
+      await state.addNodeKey(nodeKey);
+      await state.addMeetingCall(call);
+    });
+    if (await adoptMessage({ state, node: node.name, call: detail, startedAt: report.startedAt, own: (t) => isOwnText(t, policy), log })) {
+      report.messagesCorrected++;
+    }
+  }
+
+  async function forgetStalePending(report: ReconcileReport) {
+    const cutoff = report.startedAt - PENDING_TTL_MS;
+    for (const leg of await state.allPending()) {
+      if (leg.seenAt < cutoff) {
+        await mutex.run(leg.nodeKey, () => state.deletePending(leg.nodeKey, leg.id));
+        report.legsRemoved++;
+      }
+    }
+  }
+
+  let chain: Promise<unknown> = Promise.resolve();
+  let queued: Promise<ReconcileReport> | undefined;
+  return {
+    /** One run at a time; requests made during a run share the single run queued after it. */
+    run(reason: string): Promise<ReconcileReport> {
+      if (queued) return queued;
+      const next = chain.then(() => {
+        queued = undefined;
+        return run(reason);
+      });
+      queued = next;
+      chain = next.catch(() => undefined);
+      return next.then((r) => (last = r));
+    },
+    last: () => last,
+  };
+}
+
+function callFromApi(api: ApiCall, nodeKey: string, doc: CallDoc | undefined, seenAt: number) {
+  const was = doc && !doc.call.stub ? doc.call : undefined;
+  return {
+    id: api.id,
+    nodeKey,
+    name: api.name ?? was?.name ?? "",
+    callType: api.callType ?? was?.callType,
+    coSpace: api.coSpace ?? was?.coSpace,
+    correlator: api.correlator ?? was?.correlator,
+    tenant: api.tenant ?? was?.tenant,
+    since: was?.since ?? new Date(seenAt).toISOString(),
+    seenAt: was?.seenAt ?? seenAt,
+    source: was?.source ?? ("api" as const),
+  };
+}
+
+/**
+ * The API knows less than a CDR: there is no guestConnection field (DOMAIN §3), so an old-style
+ * web guest who joined before we started is classified by subtype and address alone.
+ */
+function legFromApi(api: ApiLeg, nodeKey: string, seenAt: number): LegFact {
+  return {
+    id: api.id,
+    nodeKey,
+    callId: api.callId,
+    displayName: api.name || undefined,
+    remoteParty: api.remoteParty,
+    type: api.type,
+    subType: api.subType,
+    lyncSubType: api.lyncSubType,
+    direction: api.direction,
+    guest: false,
+    recording: api.recording,
+    streaming: api.streaming,
+    inIvr: false,
+    deactivated: api.deactivated,
+    since: new Date(seenAt).toISOString(),
+    seenAt,
+    source: "api",
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The service, assembled from injected parts: a Storage, fetch options for the CMS (a trusted CA,
+ * on Node an undici dispatcher), a log sink and a clock. Runtime entries build those and call
+ * this; nothing here knows which runtime it is on.
+ */
+import type { Storage } from "unstorage";
+import { createCmsClient } from "../cms/client.ts";
+import type { Config } from "../config.ts";
+import { isOwnText } from "../core/banner.ts";
+import type { Batch } from "../core/records.ts";
+import { createStateStore } from "../store/state.ts";
+import { createApplier, type BannerChange } from "./applier.ts";
+import { createCounters } from "./counters.ts";
+import { ingestBatch, type IngestResult } from "./ingest.ts";
+import { createKeyedMutex } from "./keyed-mutex.ts";
+import { errorText, type Logger } from "./log.ts";
+import { createNodeResolver } from "./node-resolver.ts";
+import { createReconciler } from "./reconciler.ts";
+
+export interface ServiceDeps {
+  config: Config;
+  storage: Storage;
+  log: Logger;
+  cmsFetchOptions?: Record<string, unknown>;
+  now?: () => number;
+  onBannerChange?: (change: BannerChange) => void;
+}
+
+export type Service = ReturnType<typeof createService>;
+
+export function createService(deps: ServiceDeps) {
+  const { config, log } = deps;
+  const now = deps.now ?? Date.now;
+  const state = createStateStore(deps.storage);
+  const counters = createCounters();
+  const mutex = createKeyedMutex();
+  const cms = createCmsClient({
+    username: config.cms.username,
+    password: config.cms.password,
+    timeoutMs: config.cms.timeoutMs,
+    accessClientId: config.cms.accessClientId,
+    accessClientSecret: config.cms.accessClientSecret,
+    fetchOptions: deps.cmsFetchOptions,
+    now,
+    onRequest: (e) => {
+      counters.inc("cms_requests", { node: e.node, method: e.method, outcome: e.outcome });
+      if (e.outcome !== "ok") log.debug("CMS request failed", { ...e });
+    },
+  });
+  const nodeNames = config.nodes.map((n) => n.name);
+  const resolver = createNodeResolver({ nodes: config.nodes, state, cms, log });
+  const applier = createApplier({
+    state, cms, resolver, policy: config.policy, log, mutex, nodeNames, now,
+    readBeforeWrite: config.cms.readBeforeWrite,
+    ownText: (text) => isOwnText(text, config.policy),
+    onChange: (change) => {
+      counters.inc("banner_writes", { node: change.node, to: change.to ? "set" : "cleared" });
+      deps.onBannerChange?.(change);
+    },
+  });
+  const reconciler = createReconciler({ state, cms, resolver, applier, policy: config.policy, log, mutex, nodes: config.nodes, now });
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  const reconcile = (reason: string) =>
+    reconciler.run(reason).then(
+      (report) => {
+        counters.inc("reconcile_runs", { outcome: report.failedNodes.length ? "partial" : "ok" });
+        return report;
+      },
+      (err) => {
+        counters.inc("reconcile_runs", { outcome: "failed" });
+        log.error("reconcile failed", { reason, error: errorText(err) });
+        return undefined;
+      },
+    );
+
+  return {
+    config, log, counters, state, cms, resolver, applier, reconciler, now,
+
+    /** Stores a batch's effect; serialised per node, because one node's records form one ordered stream. */
+    async ingest(batch: Batch, nodeKey: string): Promise<IngestResult> {
+      const key = (await resolver.known(nodeKey))?.name ?? nodeKey;
+      return mutex.run(key, () => ingestBatch(state, batch, key, now()));
+    },
+
+    /** After the 200: hand the changed meetings to the applier, and resync if CMS lost records. */
+    async afterIngest(result: IngestResult, nodeKey: string) {
+      for (const { item, cause } of result.work.values()) applier.enqueue(item, cause);
+      for (const call of result.endedCalls) {
+        const node = await resolver.known(call.nodeKey);
+        if (node) await state.deleteApplied(node.name, call.id).catch((err) => log.warn("applied record not removed", { error: errorText(err) }));
+      }
+      if (result.recordsMissing > 0) {
+        counters.inc("cdr_records_missing", { node: nodeKey }, result.recordsMissing);
+        log.warn("CMS discarded records; reconciling", { node: nodeKey, missing: result.recordsMissing });
+        await reconcile("records missing");
+      }
+      // On Workers this promise is what waitUntil keeps alive, so it must last until the writes are done.
+      await applier.idle();
+    },
+
+    reconcile,
+
+    /** Reconcile now and then every RECONCILE_INTERVAL_S (0 = only at start-up and on demand). */
+    start() {
+      void reconcile("start-up");
+      if (config.reconcileIntervalS > 0) timer = setInterval(() => void reconcile("timer"), config.reconcileIntervalS * 1000);
+    },
+
+    /** Stop the timer and give banner work in hand a bounded time to finish. */
+    async stop(graceMs = 5000) {
+      if (timer) clearInterval(timer);
+      let t: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([applier.idle(), new Promise((r) => (t = setTimeout(r, graceMs)))]);
+      clearTimeout(t);
+      applier.stop();
+    },
+
+    async readiness(): Promise<{ ready: boolean; store: string }> {
+      try {
+        await state.ping(now());
+        return { ready: true, store: "ok" };
+      } catch (err) {
+        return { ready: false, store: errorText(err) };
+      }
+    },
+  };
+}

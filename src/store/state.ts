@@ -1,0 +1,130 @@
+/**
+ * Typed access to call state on any unstorage Storage. Reads and writes only; the rules of what
+ * to write live in core/transitions.ts and service/.
+ */
+import type { Storage } from "unstorage";
+import type { Banner, CallFact, LegFact } from "../core/model.ts";
+import { keys, meetingIdOf } from "./keys.ts";
+
+export interface CallDoc {
+  call: CallFact;
+  legs: Record<string, LegFact>;
+}
+
+/** What we last made a node-call show, and an operator's message we must leave alone. */
+export interface AppliedRecord {
+  banner: Banner | null;
+  /** An operator's own message seen on the call; while present we neither write nor clear. */
+  foreign?: string;
+  meetingId: string;
+  at: number;
+}
+
+export class StoreError extends Error {
+  override name = "StoreError";
+}
+
+export type StateStore = ReturnType<typeof createStateStore>;
+
+export function createStateStore(storage: Storage) {
+  const guard = async <T>(what: string, op: () => Promise<T>): Promise<T> => {
+    try {
+      return await op();
+    } catch (err) {
+      throw new StoreError(`store ${what} failed: ${(err as Error)?.message ?? err}`, { cause: err });
+    }
+  };
+  const get = <T>(key: string) =>
+    guard(`read of ${key}`, async () => {
+      const value = await storage.getItem<T>(key);
+      // Some drivers hand back the Error of a failed read instead of throwing it.
+      if (value instanceof Error) throw value;
+      return (value ?? undefined) as T | undefined;
+    });
+  const set = (key: string, value: unknown) => guard(`write of ${key}`, () => storage.setItem(key, value as never));
+  const del = (key: string) => guard(`delete of ${key}`, () => storage.removeItem(key));
+
+  return {
+    storage,
+    getCall: (nodeKey: string, callId: string) => get<CallDoc>(keys.call(nodeKey, callId)),
+    putCall: (doc: CallDoc) => set(keys.call(doc.call.nodeKey, doc.call.id), doc),
+    deleteCall: (nodeKey: string, callId: string) => del(keys.call(nodeKey, callId)),
+
+    getLegCall: (nodeKey: string, legId: string) => get<string>(keys.legCall(nodeKey, legId)),
+    putLegCall: (nodeKey: string, legId: string, callId: string) => set(keys.legCall(nodeKey, legId), callId),
+    deleteLegCall: (nodeKey: string, legId: string) => del(keys.legCall(nodeKey, legId)),
+
+    getPending: (nodeKey: string, legId: string) => get<LegFact>(keys.pending(nodeKey, legId)),
+    putPending: (leg: LegFact) => set(keys.pending(leg.nodeKey, leg.id), leg),
+    deletePending: (nodeKey: string, legId: string) => del(keys.pending(nodeKey, legId)),
+
+    async meetingCalls(meetingId: string, nodeKeys: string[]): Promise<{ nodeKey: string; callId: string }[]> {
+      const lists = await guard(`read of meeting ${meetingId}`, () =>
+        storage.getItems(nodeKeys.map((k) => keys.meetingCalls(meetingId, k))),
+      );
+      return lists.flatMap(({ key, value }, i) => {
+        void key;
+        return ((value as string[] | null) ?? []).map((callId) => ({ nodeKey: nodeKeys[i]!, callId }));
+      });
+    },
+    async addMeetingCall(call: CallFact) {
+      const key = keys.meetingCalls(meetingIdOf(call), call.nodeKey);
+      const ids = (await get<string[]>(key)) ?? [];
+      if (!ids.includes(call.id)) await set(key, [...ids, call.id]);
+    },
+    async removeMeetingCall(call: CallFact) {
+      const key = keys.meetingCalls(meetingIdOf(call), call.nodeKey);
+      const ids = ((await get<string[]>(key)) ?? []).filter((id) => id !== call.id);
+      await (ids.length ? set(key, ids) : del(key));
+    },
+
+    nodeKeys: async () => (await get<string[]>(keys.nodeKeys)) ?? [],
+    async addNodeKey(nodeKey: string) {
+      const known = (await get<string[]>(keys.nodeKeys)) ?? [];
+      if (!known.includes(nodeKey)) await set(keys.nodeKeys, [...known, nodeKey]);
+    },
+
+    getApplied: (node: string, callId: string) => get<AppliedRecord>(keys.applied(node, callId)),
+    putApplied: (node: string, callId: string, rec: AppliedRecord) => set(keys.applied(node, callId), rec),
+    deleteApplied: (node: string, callId: string) => del(keys.applied(node, callId)),
+
+    getHighWater: async (session: string) => (await get<number>(keys.highWater(session))) ?? -1,
+    putHighWater: (session: string, index: number) => set(keys.highWater(session), index),
+
+    getAlias: (nodeKey: string) => get<string>(keys.alias(nodeKey)),
+    putAlias: (nodeKey: string, node: string) => set(keys.alias(nodeKey), node),
+
+    /** Forgets a call that ended or that the CMS no longer knows, with everything that points at it. */
+    async dropCall(doc: CallDoc, node?: string) {
+      const k = doc.call.nodeKey;
+      await Promise.all(Object.keys(doc.legs).map((legId) => del(keys.legCall(k, legId))));
+      await del(keys.call(k, doc.call.id));
+      if (!doc.call.stub) await this.removeMeetingCall(doc.call);
+      if (node) await del(keys.applied(node, doc.call.id));
+    },
+    /** Every call document: for the reconciler and the status view, never for the CDR path. */
+    async allCalls(): Promise<CallDoc[]> {
+      const ks = await guard("listing of calls", () => storage.getKeys(keys.callPrefix));
+      const items = await guard("read of calls", () => storage.getItems(ks));
+      return items.map((i) => i.value as CallDoc | null).filter((d): d is CallDoc => Boolean(d));
+    },
+    async allPending(): Promise<LegFact[]> {
+      const ks = await guard("listing of pending legs", () => storage.getKeys(keys.pendingPrefix));
+      const items = await guard("read of pending legs", () => storage.getItems(ks));
+      return items.map((i) => i.value as LegFact | null).filter((d): d is LegFact => Boolean(d));
+    },
+    async allApplied(): Promise<{ node: string; callId: string; rec: AppliedRecord }[]> {
+      const ks = await guard("listing of applied banners", () => storage.getKeys(keys.appliedPrefix));
+      const items = await guard("read of applied banners", () => storage.getItems(ks));
+      return items.flatMap(({ key, value }) => {
+        const [, node, callId] = key.split(":");
+        return value && node && callId ? [{ node, callId, rec: value as AppliedRecord }] : [];
+      });
+    },
+    /** Readiness: a write and a read-back, because a store can be readable yet refuse writes. */
+    async ping(now: number) {
+      await set("health", now);
+      if ((await get<number>("health")) !== now) throw new StoreError("store ping read back a different value");
+    },
+  };
+}
