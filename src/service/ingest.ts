@@ -32,14 +32,19 @@ export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: stri
   const highWater = batch.session ? await state.getHighWater(batch.session) : -1;
   let newHighWater = highWater;
 
-  // A join or a leave explains a banner change better than the leg update that follows it.
+  // The first start, join or leave in the batch explains a banner change better than the leg
+  // updates that follow it.
+  const fromUpdate = new Set<string>();
   const touch = (call: CallFact | undefined, rec: CdrRecord) => {
     if (!call) return;
     const item: WorkItem = call.stub
       ? { kind: "call", nodeKey, callId: call.id }
       : { kind: "meeting", meetingId: meetingIdOf(call) };
     const key = workKey(item);
-    if (rec.type !== "callLegUpdate" || !result.work.has(key)) result.work.set(key, { item, cause: describe(rec) });
+    if (result.work.has(key) && !fromUpdate.has(key)) return;
+    result.work.set(key, { item, cause: describe(rec) });
+    if (rec.type === "callLegUpdate") fromUpdate.add(key);
+    else fromUpdate.delete(key);
   };
 
   for (const rec of batch.records) {
