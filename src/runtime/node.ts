@@ -13,17 +13,20 @@ import { createApp } from "../http/app.ts";
 import { createLogger, errorText } from "../service/log.ts";
 import { createService } from "../service/service.ts";
 import { atomicFsDriver } from "./fs-driver.ts";
+import { createRedisStore } from "./redis.ts";
+import type { KeyedMutex } from "../service/keyed-mutex.ts";
 
 function settings(): Record<string, string | undefined> {
   const file = process.env.CONFIG_FILE;
   return mergeSettings(file ? parseConfigFile(readFileSync(file, "utf8"), file) : {}, process.env);
 }
 
-function storageFor(config: Config): Storage {
+function storeFor(config: Config): { storage: Storage; locks?: KeyedMutex; close?: () => Promise<void> } {
   const spec = config.storage;
-  if (spec.kind === "memory") return createStorage({ driver: memoryDriver() });
-  if (spec.kind === "fs") return createStorage({ driver: atomicFsDriver({ base: spec.dir }) });
-  throw new Error(`STORAGE: ${spec.kind} is not available on Node`);
+  if (spec.kind === "memory") return { storage: createStorage({ driver: memoryDriver() }) };
+  if (spec.kind === "fs") return { storage: createStorage({ driver: atomicFsDriver({ base: spec.dir }) }) };
+  if (spec.kind === "redis") return createRedisStore(spec.url);
+  throw new Error(`STORAGE: ${spec.kind} is not available on Node (use memory, fs:<dir> or redis://…)`);
 }
 
 /** One keep-alive pool for all CMS nodes; trusts CMS_CA_FILE, or nothing at all if told to. */
@@ -56,7 +59,8 @@ function main() {
   });
   if (config.cms.tlsInsecure) log.warn("CMS_TLS_INSECURE=true: the CMS API certificate is NOT verified; anyone on the path can read the API password");
 
-  const service = createService({ config, storage: storageFor(config), log, cmsFetchOptions: { dispatcher: cmsDispatcher(config) } });
+  const store = storeFor(config);
+  const service = createService({ config, storage: store.storage, locks: store.locks, log, cmsFetchOptions: { dispatcher: cmsDispatcher(config) } });
   const app = createApp(service);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info("listening", { host: config.host, port: info.port, nodes: config.nodes.map((n) => n.name), storage: config.storage.kind });
@@ -69,7 +73,10 @@ function main() {
     stopping = true;
     log.info("shutting down", { signal });
     server.close();
-    void service.stop().finally(() => process.exit(0));
+    void service
+      .stop()
+      .then(() => store.close?.())
+      .finally(() => process.exit(0));
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

@@ -60,7 +60,11 @@ export function createApplier(deps: ApplierDeps) {
       log.warn("banner work failed; will retry", { work: workKey(item), error: errorText(err), retryInMs }),
   });
 
-  async function applyMeeting(meetingId: string, cause: string) {
+  // One run per meeting at a time across instances: the run that starts last reads the newest
+  // state, so no older banner can land after a newer one.
+  const applyMeeting = (meetingId: string, cause: string) => mutex.run(`meeting:${meetingId}`, () => applyMeetingNow(meetingId, cause));
+
+  async function applyMeetingNow(meetingId: string, cause: string) {
     const nodeKeys = await knownNodeKeys(state, deps.nodeNames);
     const meeting = await loadMeeting(state, meetingId, nodeKeys, policy);
     const outcomes = await Promise.allSettled(meeting.calls.map((doc) => applyCall(meeting, doc, cause)));

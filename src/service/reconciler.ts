@@ -10,7 +10,7 @@
 import type { ApiCall, ApiLeg, CmsClient, CmsNode } from "../cms/client.ts";
 import { isOwnText } from "../core/banner.ts";
 import type { LegFact, Policy } from "../core/model.ts";
-import { meetingIdOf } from "../store/keys.ts";
+import { isUnresolved, meetingIdOf } from "../store/keys.ts";
 import type { CallDoc, StateStore } from "../store/state.ts";
 import type { Applier } from "./applier.ts";
 import type { KeyedMutex } from "./keyed-mutex.ts";
@@ -124,12 +124,13 @@ export function createReconciler(deps: {
       if (!doc) report.callsAdded++;
       if (doc && !doc.call.stub && meetingIdOf(doc.call) !== meetingIdOf(call)) await state.removeMeetingCall(doc.call);
       await state.putCall(merged);
-      await state.addNodeKey(nodeKey);
       await state.addMeetingCall(call);
     });
-    if (await adoptMessage({ state, node: node.name, call: detail, startedAt: report.startedAt, own: (t) => isOwnText(t, policy), log })) {
-      report.messagesCorrected++;
-    }
+    if (isUnresolved(nodeKey)) await mutex.run("nodekeys", () => state.addNodeKey(nodeKey));
+    const adopted = await mutex.run(`meeting:${meetingIdOf(detail)}`, () =>
+      adoptMessage({ state, node: node.name, call: detail, startedAt: report.startedAt, own: (t) => isOwnText(t, policy), log }),
+    );
+    if (adopted) report.messagesCorrected++;
   }
 
   async function forgetStalePending(report: ReconcileReport) {

@@ -12,7 +12,7 @@ import { createStateStore } from "../store/state.ts";
 import { createApplier, type BannerChange } from "./applier.ts";
 import { createCounters } from "./counters.ts";
 import { ingestBatch, type IngestResult } from "./ingest.ts";
-import { createKeyedMutex } from "./keyed-mutex.ts";
+import { createKeyedMutex, type KeyedMutex } from "./keyed-mutex.ts";
 import { errorText, type Logger } from "./log.ts";
 import { createNodeResolver } from "./node-resolver.ts";
 import { createReconciler } from "./reconciler.ts";
@@ -22,6 +22,8 @@ export interface ServiceDeps {
   storage: Storage;
   log: Logger;
   cmsFetchOptions?: Record<string, unknown>;
+  /** Orders writes per key; across instances when the store is shared (Redis leases). */
+  locks?: KeyedMutex;
   now?: () => number;
   onBannerChange?: (change: BannerChange) => void;
 }
@@ -33,7 +35,8 @@ export function createService(deps: ServiceDeps) {
   const now = deps.now ?? Date.now;
   const state = createStateStore(deps.storage);
   const counters = createCounters();
-  const mutex = createKeyedMutex();
+  const mutex = deps.locks ?? createKeyedMutex();
+  const knownNodeKeys = new Set(config.nodes.map((n) => n.name));
   const cms = createCmsClient({
     username: config.cms.username,
     password: config.cms.password,
@@ -60,6 +63,13 @@ export function createService(deps: ServiceDeps) {
   });
   const reconciler = createReconciler({ state, cms, resolver, applier, policy: config.policy, log, mutex, nodes: config.nodes, now });
   let timer: ReturnType<typeof setInterval> | undefined;
+  // Batches being stored or handed on: a graceful stop lets them finish.
+  const inHand = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inHand.add(work);
+    void work.finally(() => inHand.delete(work)).catch(() => undefined);
+    return work;
+  };
 
   const reconcile = (reason: string) =>
     reconciler.run(reason).then(
@@ -78,27 +88,8 @@ export function createService(deps: ServiceDeps) {
     config, log, counters, state, cms, resolver, applier, reconciler, now,
 
     /** Stores a batch's effect; serialised per node, because one node's records form one ordered stream. */
-    async ingest(batch: Batch, nodeKey: string): Promise<IngestResult> {
-      const key = (await resolver.known(nodeKey))?.name ?? nodeKey;
-      return mutex.run(key, () => ingestBatch(state, batch, key, now()));
-    },
-
-    /** After the 200: hand the changed meetings to the applier, and resync if CMS lost records. */
-    async afterIngest(result: IngestResult, nodeKey: string) {
-      for (const { item, cause } of result.work.values()) applier.enqueue(item, cause);
-      for (const call of result.endedCalls) {
-        const node = await resolver.known(call.nodeKey);
-        if (node) await state.deleteApplied(node.name, call.id).catch((err) => log.warn("applied record not removed", { error: errorText(err) }));
-      }
-      if (result.recordsMissing > 0) {
-        counters.inc("cdr_records_missing", { node: nodeKey }, result.recordsMissing);
-        log.warn("CMS discarded records; reconciling", { node: nodeKey, missing: result.recordsMissing });
-        await reconcile("records missing");
-      }
-      // On Workers this promise is what waitUntil keeps alive, so it must last until the writes are done.
-      await applier.idle();
-    },
-
+    ingest: (batch: Batch, nodeKey: string): Promise<IngestResult> => track(ingest(batch, nodeKey)),
+    afterIngest: (result: IngestResult, nodeKey: string): Promise<void> => track(afterIngest(result, nodeKey)),
     reconcile,
 
     /** Reconcile now and then every RECONCILE_INTERVAL_S (0 = only at start-up and on demand). */
@@ -107,11 +98,15 @@ export function createService(deps: ServiceDeps) {
       if (config.reconcileIntervalS > 0) timer = setInterval(() => void reconcile("timer"), config.reconcileIntervalS * 1000);
     },
 
-    /** Stop the timer and give banner work in hand a bounded time to finish. */
+    /** Stop the timer; let the batches in hand and their banner writes finish, within a bounded time. */
     async stop(graceMs = 5000) {
       if (timer) clearInterval(timer);
       let t: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([applier.idle(), new Promise((r) => (t = setTimeout(r, graceMs)))]);
+      const drained = (async () => {
+        while (inHand.size) await Promise.allSettled([...inHand]);
+        await applier.idle();
+      })();
+      await Promise.race([drained, new Promise((r) => (t = setTimeout(r, graceMs)))]);
       clearTimeout(t);
       applier.stop();
     },
@@ -125,4 +120,31 @@ export function createService(deps: ServiceDeps) {
       }
     },
   };
+
+  async function ingest(batch: Batch, nodeKey: string): Promise<IngestResult> {
+    const key = (await resolver.known(nodeKey))?.name ?? nodeKey;
+    const result = await mutex.run(key, () => ingestBatch(state, batch, key, now()));
+    if (!knownNodeKeys.has(key) && result.work.size) {
+      // Meetings are looked up per nodeKey; a source not yet resolved to a node must be listed.
+      await mutex.run("nodekeys", () => state.addNodeKey(key));
+      knownNodeKeys.add(key);
+    }
+    return result;
+  }
+
+  /** After the 200: hand the changed meetings to the applier, and resync if CMS lost records. */
+  async function afterIngest(result: IngestResult, nodeKey: string) {
+    for (const { item, cause } of result.work.values()) applier.enqueue(item, cause);
+    for (const call of result.endedCalls) {
+      const node = await resolver.known(call.nodeKey);
+      if (node) await state.deleteApplied(node.name, call.id).catch((err) => log.warn("applied record not removed", { error: errorText(err) }));
+    }
+    if (result.recordsMissing > 0) {
+      counters.inc("cdr_records_missing", { node: nodeKey }, result.recordsMissing);
+      log.warn("CMS discarded records; reconciling", { node: nodeKey, missing: result.recordsMissing });
+      await reconcile("records missing");
+    }
+    // On Workers this promise is what waitUntil keeps alive, so it must last until the writes are done.
+    await applier.idle();
+  }
 }

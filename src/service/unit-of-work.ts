@@ -89,7 +89,6 @@ export class UnitOfWork {
         return doc ? s.putCall(doc) : s.deleteCall(k, id);
       }),
     );
-    if (this.dirtyCalls.size) await s.addNodeKey(k);
     for (const call of this.meetingRemoves) await s.removeMeetingCall(call);
     for (const call of this.meetingAdds) if (this.calls.get(call.id)) await s.addMeetingCall(call);
   }
