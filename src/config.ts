@@ -6,6 +6,7 @@
 import * as v from "valibot";
 import type { CmsNode } from "./cms/client.ts";
 import { defaultTexts } from "./core/banner.ts";
+import { parseCidr, parseIp, inAnyCidr, type Cidr } from "./core/cidr.ts";
 import type { BannerDuration, BannerPosition, Policy } from "./core/model.ts";
 
 export type StorageSpec =
@@ -33,9 +34,26 @@ export interface Config {
   };
   storage: StorageSpec;
   reconcileIntervalS: number;
+  /** Cap of the backoff between attempts to write a meeting's banner. */
+  applyRetryMaxS: number;
   policy: Policy;
   logLevel: LogLevel;
   maxBodyBytes: number;
+  security: SecurityConfig;
+  auditRetentionDays: number;
+  /** The receiver URI CMS posts to, `{node}` standing for each node's name; for the CLI. */
+  cdrReceiverUrl?: string;
+}
+
+export interface SecurityConfig {
+  /** CDR batches must carry `?token=<cdrToken>`. */
+  cdrToken?: string;
+  /** CDR batches only from these ranges; empty = from anywhere. */
+  cdrAllow: Cidr[];
+  /** The page, /api/*, /metrics and /events need it. */
+  adminToken?: string;
+  /** Proxies whose X-Forwarded-For is believed; empty = the header is never read. */
+  trustedProxies: Cidr[];
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -129,6 +147,43 @@ function parseNode(item: string, index: number): CmsNode | string {
   return { name, baseUrl: url.origin };
 }
 
+/**
+ * A token is compared in constant time and travels in a URL query or a header, so: long enough
+ * not to be guessed, and only characters that need no escaping. The value is never quoted back.
+ */
+const token = (use: string) =>
+  v.pipe(
+    v.optional(v.string()),
+    v.transform((s) => (s?.trim() ? s.trim() : undefined)),
+    v.check(
+      (s) => s === undefined || /^[A-Za-z0-9._~-]{16,256}$/.test(s),
+      `must be 16 to 256 characters of A-Z a-z 0-9 . _ ~ - (${use}); e.g. the output of \`openssl rand -hex 24\``,
+    ),
+  );
+
+const cidrs = v.pipe(
+  v.optional(v.string(), ""),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const out: Cidr[] = [];
+    for (const item of list(dataset.value)) {
+      const range = parseCidr(item);
+      if (!range) {
+        addIssue({ message: `"${item}" is not an IP address or CIDR range (such as 10.0.0.0/8, 192.0.2.7 or 2001:db8::/32)` });
+        return NEVER;
+      }
+      out.push(range);
+    }
+    return out;
+  }),
+);
+
+const receiverUrl = v.pipe(
+  v.optional(v.string()),
+  v.transform((s) => (s?.trim() ? s.trim() : undefined)),
+  v.check((s) => s === undefined || /^https?:\/\/[^\s/?#]+/.test(s), "must be an http:// or https:// URL such as https://banner.corp.example:8443/cdr/{node}"),
+  v.check((s) => s === undefined || !/[?&]token=/.test(s), "must not carry ?token= itself: it is added from CDR_TOKEN"),
+);
+
 const storage = v.pipe(
   v.optional(v.string(), "fs:./data"),
   v.rawTransform(({ dataset, addIssue, NEVER }): StorageSpec => {
@@ -177,6 +232,7 @@ const EnvSchema = v.object({
   CMS_READ_BEFORE_WRITE: flag(false),
   STORAGE: storage,
   RECONCILE_INTERVAL_S: integer(60, 0, 86_400),
+  APPLY_RETRY_MAX_S: integer(60, 1, 3600),
   RESTRICTED_PATTERN: pattern,
   INTERNAL_DOMAINS: domains,
   SECURE_DOMAINS: domains,
@@ -191,6 +247,12 @@ const EnvSchema = v.object({
   BANNER_DURATION: duration,
   LOG_LEVEL: choice<LogLevel>(["debug", "info", "warn", "error"], "info"),
   MAX_BODY_BYTES: integer(5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  CDR_TOKEN: token("it goes in the receiver URI's query string"),
+  CDR_ALLOW: cidrs,
+  ADMIN_TOKEN: token("it is sent as a bearer token"),
+  TRUSTED_PROXIES: cidrs,
+  AUDIT_RETENTION_DAYS: integer(30, 1, 3650),
+  CDR_RECEIVER_URL: receiverUrl,
 });
 
 /** The names the schema knows; anything else in the environment is none of our business. */
@@ -238,6 +300,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       },
       storage: e.STORAGE,
       reconcileIntervalS: e.RECONCILE_INTERVAL_S,
+      applyRetryMaxS: e.APPLY_RETRY_MAX_S,
       policy: {
         mode: e.BANNER_MODE,
         restrictedPattern: e.RESTRICTED_PATTERN,
@@ -256,8 +319,42 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       },
       logLevel: e.LOG_LEVEL,
       maxBodyBytes: e.MAX_BODY_BYTES,
+      security: {
+        cdrToken: e.CDR_TOKEN,
+        cdrAllow: e.CDR_ALLOW,
+        adminToken: e.ADMIN_TOKEN,
+        trustedProxies: e.TRUSTED_PROXIES,
+      },
+      auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+      cdrReceiverUrl: e.CDR_RECEIVER_URL,
     },
   };
+}
+
+/** Every secret value of the configuration, for the log masker of each runtime entry. */
+export function secretsOf(config: Config): (string | undefined)[] {
+  return [config.cms.password, config.cms.accessClientSecret, config.security.cdrToken, config.security.adminToken];
+}
+
+const LOOPBACK = [parseCidr("127.0.0.0/8")!, parseCidr("::1/128")!];
+
+export function isLoopbackHost(host: string): boolean {
+  return host.toLowerCase() === "localhost" || (parseIp(host) !== undefined && inAnyCidr(host, LOOPBACK));
+}
+
+/** What an entry should warn about at start-up: settings that work but leave a door open. */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.cms.tlsInsecure) {
+    warnings.push("CMS_TLS_INSECURE=true: the CMS API certificate is NOT verified; anyone on the path can read the API password");
+  }
+  if (!config.security.adminToken && !isLoopbackHost(config.host)) {
+    warnings.push(`listening on ${config.host} without ADMIN_TOKEN: anyone who reaches this port can see the status page, the audit trail and /metrics`);
+  }
+  if (!config.security.cdrToken && config.security.cdrAllow.length === 0 && !isLoopbackHost(config.host)) {
+    warnings.push("neither CDR_TOKEN nor CDR_ALLOW is set: anyone who reaches this port can post CDRs");
+  }
+  return warnings;
 }
 
 /** Never echo a secret's value back in an error; other settings are quoted to help the operator. */

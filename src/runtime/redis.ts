@@ -70,6 +70,9 @@ function createLeases(client: Redis, prefix: string, leaseMs: number, waitMs: nu
         try {
           await acquire(key, token);
         } catch (err) {
+          // A SET that timed out may still run once Redis answers again; this release follows it
+          // on the same connection, so no orphan lease outlives the failure.
+          void client.eval(RELEASE, 1, key, token).catch(() => undefined);
           throw err instanceof StoreError ? err : new StoreError(`lease ${key}: ${(err as Error).message}`, { cause: err });
         }
         const renew = setInterval(() => void client.eval(RENEW, 1, key, token, String(leaseMs)).catch(() => undefined), leaseMs / 3);

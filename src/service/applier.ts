@@ -18,6 +18,7 @@ import { createWorkQueue } from "./work-queue.ts";
 
 export interface BannerChange {
   meetingId: string;
+  meetingName: string;
   node: string;
   callId: string;
   from: string;
@@ -36,10 +37,14 @@ export interface ApplierDeps {
   nodeNames: string[];
   now: () => number;
   concurrency?: number;
+  retryMaxMs?: number;
   /** Look at what the call shows before each write (CMS_READ_BEFORE_WRITE). */
   readBeforeWrite?: boolean;
   ownText?: (text: string) => boolean;
-  onChange?: (change: BannerChange) => void;
+  /** Awaited, so that what it stores (the audit entry) is kept alive with the banner work. */
+  onChange?: (change: BannerChange) => void | Promise<void>;
+  /** A write that did not happen: "gone" (call ended meanwhile) or "failed" (will be retried). */
+  onWriteFailed?: (node: string, result: "gone" | "failed", err: unknown) => void;
 }
 
 export type Applier = ReturnType<typeof createApplier>;
@@ -54,6 +59,7 @@ export function createApplier(deps: ApplierDeps) {
 
   const queue = createWorkQueue<WorkItem>({
     concurrency: deps.concurrency ?? 16,
+    retryMaxMs: deps.retryMaxMs,
     key: workKey,
     run: (item, cause) => (item.kind === "meeting" ? applyMeeting(item.meetingId, cause) : learnCall(item.nodeKey, item.callId, cause)),
     onError: (item, err, retryInMs) =>
@@ -88,7 +94,9 @@ export function createApplier(deps: ApplierDeps) {
       if (deps.readBeforeWrite && (await foreignMessage(node, callId, meeting.id, current))) return "foreign";
       await cms.setCallMessage(node, callId, desired);
     } catch (err) {
-      if (err instanceof CmsError && err.kind === "gone") {
+      const gone = err instanceof CmsError && err.kind === "gone";
+      deps.onWriteFailed?.(node.name, gone ? "gone" : "failed", err);
+      if (gone) {
         await forgetCall(doc.call.nodeKey, callId, node.name);
         log.info("call gone on its node; forgotten", { meeting: meeting.id, node: node.name, call: callId });
         return "gone";
@@ -97,9 +105,9 @@ export function createApplier(deps: ApplierDeps) {
     }
     const at = now();
     await (desired ? state.putApplied(node.name, callId, { banner: desired, meetingId: meeting.id, at }) : state.deleteApplied(node.name, callId));
-    const change = { meetingId: meeting.id, node: node.name, callId, from: current?.text ?? "", to: desired?.text ?? "", cause, at };
+    const change = { meetingId: meeting.id, meetingName: doc.call.name, node: node.name, callId, from: current?.text ?? "", to: desired?.text ?? "", cause, at };
     log.info("banner changed", { meeting: change.meetingId, node: change.node, call: callId, from: change.from, to: change.to, cause });
-    deps.onChange?.(change);
+    await deps.onChange?.(change);
     return "set";
   }
 

@@ -8,9 +8,13 @@ import { createCmsClient } from "../cms/client.ts";
 import type { Config } from "../config.ts";
 import { isOwnText } from "../core/banner.ts";
 import type { Batch } from "../core/records.ts";
+import { createAuditLog } from "../store/audit.ts";
 import { createStateStore } from "../store/state.ts";
 import { createApplier, type BannerChange } from "./applier.ts";
 import { createCounters } from "./counters.ts";
+import { createEventHub } from "./event-hub.ts";
+import { createHealth } from "./health.ts";
+import { createHistograms } from "./histograms.ts";
 import { ingestBatch, type IngestResult } from "./ingest.ts";
 import { createKeyedMutex, type KeyedMutex } from "./keyed-mutex.ts";
 import { errorText, type Logger } from "./log.ts";
@@ -26,15 +30,31 @@ export interface ServiceDeps {
   locks?: KeyedMutex;
   now?: () => number;
   onBannerChange?: (change: BannerChange) => void;
+  /**
+   * What describes this instance. On Workers a service object lasts one request (workerd lets no
+   * promise or I/O cross requests), so the entry keeps these for the isolate and hands them in.
+   */
+  telemetry?: Telemetry;
 }
 
 export type Service = ReturnType<typeof createService>;
+
+export type Telemetry = ReturnType<typeof createTelemetry>;
+
+export function createTelemetry(config: Config) {
+  return { counters: createCounters(), histograms: createHistograms(), health: createHealth(config.nodes.map((n) => n.name)) };
+}
+
+/** Report fields that count what the CMS knew and our picture did not: drift, corrected. */
+const DRIFT = ["callsAdded", "callsRemoved", "legsAdded", "legsRemoved", "messagesCorrected"] as const;
 
 export function createService(deps: ServiceDeps) {
   const { config, log } = deps;
   const now = deps.now ?? Date.now;
   const state = createStateStore(deps.storage);
-  const counters = createCounters();
+  const { counters, histograms, health } = deps.telemetry ?? createTelemetry(config);
+  const events = createEventHub();
+  const audit = createAuditLog(deps.storage);
   const mutex = deps.locks ?? createKeyedMutex();
   const knownNodeKeys = new Set(config.nodes.map((n) => n.name));
   const cms = createCmsClient({
@@ -47,6 +67,8 @@ export function createService(deps: ServiceDeps) {
     now,
     onRequest: (e) => {
       counters.inc("cms_requests", { node: e.node, method: e.method, outcome: e.outcome });
+      histograms.observe("cms_request_seconds", { node: e.node, outcome: e.outcome }, e.ms / 1000);
+      health.cmsRequest(e, now());
       if (e.outcome !== "ok") log.debug("CMS request failed", { ...e });
     },
   });
@@ -55,11 +77,16 @@ export function createService(deps: ServiceDeps) {
   const applier = createApplier({
     state, cms, resolver, policy: config.policy, log, mutex, nodeNames, now,
     readBeforeWrite: config.cms.readBeforeWrite,
+    retryMaxMs: config.applyRetryMaxS * 1000,
     ownText: (text) => isOwnText(text, config.policy),
-    onChange: (change) => {
-      counters.inc("banner_writes", { node: change.node, to: change.to ? "set" : "cleared" });
+    onChange: async (change) => {
+      counters.inc("banner_writes", { node: change.node, result: change.to ? "set" : "cleared" });
+      events.publish({ type: "banner", meetingId: change.meetingId, node: change.node, at: change.at });
       deps.onBannerChange?.(change);
+      // The banner is set either way; a lost audit entry is logged, never retried as banner work.
+      await audit.record(change).catch((err) => log.warn("audit entry not stored", { meeting: change.meetingId, error: errorText(err) }));
     },
+    onWriteFailed: (node, result) => counters.inc("banner_writes", { node, result }),
   });
   const reconciler = createReconciler({ state, cms, resolver, applier, policy: config.policy, log, mutex, nodes: config.nodes, now });
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -71,11 +98,12 @@ export function createService(deps: ServiceDeps) {
     return work;
   };
 
-  const reconcile = (reason: string) =>
-    reconciler.run(reason).then(
-      (report) => {
-        counters.inc("reconcile_runs", { outcome: report.failedNodes.length ? "partial" : "ok" });
-        return report;
+  const reconcile = async (reason: string) => {
+    const report = await reconciler.run(reason).then(
+      (r) => {
+        counters.inc("reconcile_runs", { outcome: r.failedNodes.length ? "partial" : "ok" });
+        for (const kind of DRIFT) if (r[kind] > 0) counters.inc("reconcile_drift", { kind }, r[kind]);
+        return r;
       },
       (err) => {
         counters.inc("reconcile_runs", { outcome: "failed" });
@@ -83,9 +111,20 @@ export function createService(deps: ServiceDeps) {
         return undefined;
       },
     );
+    await pruneAudit();
+    events.publish({ type: "reconcile", at: now() });
+    return report;
+  };
+
+  // With the reconciler rather than on the CDR path: it lists keys, which intake never does.
+  const pruneAudit = () =>
+    audit.prune(now(), config.auditRetentionDays).then(
+      (removed) => removed && log.info("audit entries pruned", { removed, retentionDays: config.auditRetentionDays }),
+      (err) => log.warn("audit pruning failed", { error: errorText(err) }),
+    );
 
   return {
-    config, log, counters, state, cms, resolver, applier, reconciler, now,
+    config, log, counters, histograms, health, events, audit, state, cms, resolver, applier, reconciler, now,
 
     /** Stores a batch's effect; serialised per node, because one node's records form one ordered stream. */
     ingest: (batch: Batch, nodeKey: string): Promise<IngestResult> => track(ingest(batch, nodeKey)),

@@ -1,0 +1,44 @@
+/**
+ * Latency histograms by name and labels, Prometheus-style: cumulative buckets, a sum and a
+ * count. Like the counters, they describe this instance, in process memory.
+ */
+import type { Labels } from "./counters.ts";
+
+/** Seconds. CMS answers in milliseconds when healthy and in seconds when loaded (DOMAIN §6.8). */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface HistogramSeries {
+  name: string;
+  labels: Labels;
+  buckets: readonly number[];
+  /** counts[i] observations ≤ buckets[i]; not cumulative. The last slot is above every bucket. */
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+export function createHistograms(buckets: readonly number[] = LATENCY_BUCKETS) {
+  const series = new Map<string, HistogramSeries>();
+  const id = (name: string, labels: Labels) =>
+    `${name}{${Object.entries(labels)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(",")}}`;
+  return {
+    observe(name: string, labels: Labels, value: number) {
+      const key = id(name, labels);
+      let s = series.get(key);
+      if (!s) {
+        s = { name, labels: { ...labels }, buckets, counts: new Array<number>(buckets.length + 1).fill(0), sum: 0, count: 0 };
+        series.set(key, s);
+      }
+      const slot = buckets.findIndex((b) => value <= b);
+      s.counts[slot === -1 ? buckets.length : slot]!++;
+      s.sum += value;
+      s.count++;
+    },
+    snapshot: (): HistogramSeries[] => [...series.values()].map((s) => ({ ...s, labels: { ...s.labels }, counts: [...s.counts] })),
+  };
+}
+
+export type Histograms = ReturnType<typeof createHistograms>;
