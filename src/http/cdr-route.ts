@@ -3,8 +3,10 @@
  * body, and only once the batch's effect is stored (CMS forgets a batch at 200, DOMAIN §1);
  * 400 with a reason for what is not CDR XML, 413 for an oversized body, 503 while the store
  * cannot be written (CMS keeps the batch and sends it again). Banner work runs after the answer.
+ * Before any of that, the guard (cdr-guard.ts) answers 403/401 for a sender CDR_ALLOW or
+ * CDR_TOKEN does not admit, without reading the body.
  */
-import type { Context, Hono } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { parseCdrBatch } from "../core/parse-cdr.ts";
 import { sourceKey } from "../store/keys.ts";
@@ -12,7 +14,12 @@ import { StoreError } from "../store/state.ts";
 import { errorText } from "../service/log.ts";
 import type { Service } from "../service/service.ts";
 
-export function mountCdrRoutes(app: Hono, service: Service, background: (c: Context, work: Promise<unknown>) => void) {
+export function mountCdrRoutes(
+  app: Hono,
+  service: Service,
+  background: (c: Context, work: Promise<unknown>) => void,
+  guard: MiddlewareHandler,
+) {
   const { config, log, counters } = service;
   const limit = bodyLimit({
     maxSize: config.maxBodyBytes,
@@ -58,10 +65,12 @@ export function mountCdrRoutes(app: Hono, service: Service, background: (c: Cont
     }
     counters.inc("cdr_batches", { outcome: "200" });
     counters.inc("cdr_records_duplicate", {}, result.duplicates);
+    service.health.cdrBatch(nodeKey, service.now());
+    service.events.publish({ type: "batch", node: nodeKey, records: batch.records.length, at: service.now() });
     background(c, service.afterIngest(result, nodeKey));
     return c.body(null, 200);
   };
 
-  app.post("/cdr", limit, receive);
-  app.post("/cdr/:node", limit, receive);
+  app.post("/cdr", guard, limit, receive);
+  app.post("/cdr/:node", guard, limit, receive);
 }

@@ -23,6 +23,7 @@ export async function meetingsView(service: Service) {
             callId: call.id,
             name: call.name,
             applied: applied?.banner ?? null,
+            appliedAt: applied?.at ?? null,
             operatorMessage: applied?.foreign ?? null,
           };
         }),

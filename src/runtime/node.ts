@@ -2,24 +2,17 @@
  * Node entry: read settings (environment, optional CONFIG_FILE), build the store and the CMS
  * transport, serve the app with @hono/node-server, reconcile, and shut down gracefully.
  */
-import { readFileSync } from "node:fs";
-import { serve } from "@hono/node-server";
-import { Agent } from "undici";
+import { serve, type HttpBindings } from "@hono/node-server";
 import { createStorage, type Storage } from "unstorage";
 import memoryDriver from "unstorage/drivers/memory";
-import { loadConfig, type Config } from "../config.ts";
-import { mergeSettings, parseConfigFile } from "../config-file.ts";
+import { configWarnings, loadConfig, secretsOf, type Config } from "../config.ts";
 import { createApp } from "../http/app.ts";
 import { createLogger, errorText } from "../service/log.ts";
 import { createService } from "../service/service.ts";
 import { atomicFsDriver } from "./fs-driver.ts";
+import { cmsDispatcher, readSettings } from "./node-settings.ts";
 import { createRedisStore } from "./redis.ts";
 import type { KeyedMutex } from "../service/keyed-mutex.ts";
-
-function settings(): Record<string, string | undefined> {
-  const file = process.env.CONFIG_FILE;
-  return mergeSettings(file ? parseConfigFile(readFileSync(file, "utf8"), file) : {}, process.env);
-}
 
 function storeFor(config: Config): { storage: Storage; locks?: KeyedMutex; close?: () => Promise<void> } {
   const spec = config.storage;
@@ -29,20 +22,10 @@ function storeFor(config: Config): { storage: Storage; locks?: KeyedMutex; close
   throw new Error(`STORAGE: ${spec.kind} is not available on Node (use memory, fs:<dir> or redis://…)`);
 }
 
-/** One keep-alive pool for all CMS nodes; trusts CMS_CA_FILE, or nothing at all if told to. */
-function cmsDispatcher(config: Config): Agent {
-  const connect = config.cms.caFile
-    ? { ca: readFileSync(config.cms.caFile, "utf8") }
-    : config.cms.tlsInsecure
-      ? { rejectUnauthorized: false }
-      : {};
-  return new Agent({ connect, keepAliveTimeout: 30_000, connections: 16 });
-}
-
 function main() {
   let loaded;
   try {
-    loaded = loadConfig(settings());
+    loaded = loadConfig(readSettings());
   } catch (err) {
     loaded = { ok: false as const, errors: [errorText(err)] };
   }
@@ -55,13 +38,14 @@ function main() {
     level: config.logLevel,
     write: (line) => process.stdout.write(`${line}\n`),
     now: Date.now,
-    secrets: [config.cms.password, config.cms.accessClientSecret],
+    secrets: secretsOf(config),
   });
-  if (config.cms.tlsInsecure) log.warn("CMS_TLS_INSECURE=true: the CMS API certificate is NOT verified; anyone on the path can read the API password");
+  for (const warning of configWarnings(config)) log.warn(warning);
 
   const store = storeFor(config);
   const service = createService({ config, storage: store.storage, locks: store.locks, log, cmsFetchOptions: { dispatcher: cmsDispatcher(config) } });
-  const app = createApp(service);
+  // The socket's peer: X-Forwarded-For only counts through TRUSTED_PROXIES (see http/client-address.ts).
+  const app = createApp(service, { clientAddress: (c) => (c.env as HttpBindings).incoming.socket.remoteAddress });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info("listening", { host: config.host, port: info.port, nodes: config.nodes.map((n) => n.name), storage: config.storage.kind });
     service.start();

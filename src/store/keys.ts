@@ -16,6 +16,11 @@
  * | applied:<node>:<callId>      | AppliedRecord: what we last set on that call  |
  * | hwm:<session>                | highest correlatorIndex applied (dedupe)      |
  * | alias:<nodeKey>              | configured node name an unresolved key maps to|
+ * | audit:days                   | UTC days (YYYY-MM-DD) that hold audit entries |
+ * | audit:d:<day>:<ms>-<rand>    | AuditEntry: one banner change (store/audit.ts)|
+ *
+ * Audit entries are written after the CDR answer and listed only by the console and by the
+ * pruning that runs with the reconciler: one day's prefix at a time, found through `audit:days`.
  */
 
 export const keys = {
@@ -30,6 +35,9 @@ export const keys = {
   appliedPrefix: "applied",
   highWater: (session: string) => `hwm:${session}`,
   alias: (nodeKey: string) => `alias:${nodeKey}`,
+  auditDays: "audit:days",
+  auditDay: (day: string) => `audit:d:${day}`,
+  auditEntry: (day: string, id: string) => `audit:d:${day}:${id}`,
 };
 
 /** A meeting is a callCorrelator; a call without one (pre-R1.7 CMS) is a meeting of its own. */

@@ -1,0 +1,23 @@
+/**
+ * What the Node entries (the service and the CLI) share: settings from the environment and an
+ * optional CONFIG_FILE, and the undici dispatcher that carries the CMS_CA_FILE trust.
+ */
+import { readFileSync } from "node:fs";
+import { Agent } from "undici";
+import type { Config } from "../config.ts";
+import { mergeSettings, parseConfigFile } from "../config-file.ts";
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const file = env.CONFIG_FILE;
+  return mergeSettings(file ? parseConfigFile(readFileSync(file, "utf8"), file) : {}, env);
+}
+
+/** One keep-alive pool for all CMS nodes; trusts CMS_CA_FILE, or nothing at all if told to. */
+export function cmsDispatcher(config: Config): Agent {
+  const connect = config.cms.caFile
+    ? { ca: readFileSync(config.cms.caFile, "utf8") }
+    : config.cms.tlsInsecure
+      ? { rejectUnauthorized: false }
+      : {};
+  return new Agent({ connect, keepAliveTimeout: 30_000, connections: 16 });
+}
