@@ -32,19 +32,23 @@ export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: stri
   const highWater = batch.session ? await state.getHighWater(batch.session) : -1;
   let newHighWater = highWater;
 
-  // The first start, join or leave in the batch explains a banner change better than the leg
-  // updates that follow it.
-  const fromUpdate = new Set<string>();
-  const touch = (call: CallFact | undefined, rec: CdrRecord) => {
-    if (!call) return;
+  // The starts, joins and leaves of the batch explain a banner change; leg updates only when
+  // nothing else happened to that meeting. A few are named, the rest counted.
+  const causes = new Map<string, { events: string[]; fromUpdates: boolean }>();
+  const touch = (applied: Applied | undefined) => {
+    if (!applied) return;
+    const { call, cause, minor } = applied;
     const item: WorkItem = call.stub
       ? { kind: "call", nodeKey, callId: call.id }
       : { kind: "meeting", meetingId: meetingIdOf(call) };
     const key = workKey(item);
-    if (result.work.has(key) && !fromUpdate.has(key)) return;
-    result.work.set(key, { item, cause: describe(rec) });
-    if (rec.type === "callLegUpdate") fromUpdate.add(key);
-    else fromUpdate.delete(key);
+    const update = Boolean(minor);
+    let c = causes.get(key);
+    if (!c || (c.fromUpdates && !update)) causes.set(key, (c = { events: [], fromUpdates: update }));
+    else if (update && !c.fromUpdates) return;
+    if (!c.events.includes(cause)) c.events.push(cause);
+    const shown = c.events.slice(0, 3).join("; ");
+    result.work.set(key, { item, cause: c.events.length > 3 ? `${shown} (+${c.events.length - 3} more)` : shown });
   };
 
   for (const rec of batch.records) {
@@ -55,7 +59,7 @@ export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: stri
     }
     newHighWater = Math.max(newHighWater, rec.correlatorIndex);
     result.applied++;
-    touch(await applyRecord(uow, rec, nodeKey, now), rec);
+    touch(await applyRecord(uow, rec, nodeKey, now));
   }
 
   await uow.flush();
@@ -63,27 +67,41 @@ export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: stri
   return result;
 }
 
+interface Applied {
+  call: CallFact;
+  /** What happened, in words for the log and the audit. */
+  cause: string;
+  /** A leg update that moved no one in or out: named only when nothing else happened. */
+  minor?: boolean;
+}
+
 /** Applies one record to the unit of work; returns the call whose meeting it changed, if any. */
-async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now: number): Promise<CallFact | undefined> {
+async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now: number): Promise<Applied | undefined> {
   switch (rec.type) {
     case "callStart": {
       const doc = await uow.call(rec.call.id);
       const call = callFromStart(rec, nodeKey, now);
       uow.putCall({ call, legs: doc?.legs ?? {} }, doc?.call);
-      return call;
+      return { call, cause: `call ${call.id} started` };
     }
     case "callEnd": {
       const doc = await uow.call(rec.callId);
-      if (doc) uow.endCall(doc);
-      return doc?.call;
+      if (!doc) return undefined;
+      uow.endCall(doc);
+      return { call: doc.call, cause: `call ${rec.callId} ended` };
     }
     case "callLegStart": {
       const existing = await findLeg(uow, rec.leg.id, rec.leg.callId);
-      return placeLeg(uow, existing, legFromStart(existing?.leg, rec, nodeKey, now), rec.time, now);
+      const leg = legFromStart(existing?.leg, rec, nodeKey, now);
+      const call = await placeLeg(uow, existing, leg, rec.time, now);
+      return call && { call, cause: `${describeLeg(leg)} joined` };
     }
     case "callLegUpdate": {
       const existing = await findLeg(uow, rec.leg.id, rec.leg.callId);
-      return placeLeg(uow, existing, legFromUpdate(existing?.leg, rec, nodeKey, now), rec.time, now);
+      const leg = legFromUpdate(existing?.leg, rec, nodeKey, now);
+      const call = await placeLeg(uow, existing, leg, rec.time, now);
+      const moved = existing?.callId !== leg.callId;
+      return call && { call, cause: `${describeLeg(leg)} ${moved ? "joined" : "changed"}`, minor: !moved };
     }
     case "callLegEnd": {
       const existing = await findLeg(uow, rec.legId);
@@ -94,7 +112,7 @@ async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now
         delete legs[rec.legId];
         uow.putCall({ call: doc.call, legs }, doc.call);
         uow.setLegCall(rec.legId, null);
-        return doc.call;
+        return { call: doc.call, cause: `${describeLeg(existing.leg)} left${rec.reason ? ` (${rec.reason})` : ""}` };
       }
       uow.setPending(rec.legId, null);
       return undefined;
@@ -136,19 +154,4 @@ async function placeLeg(uow: UnitOfWork, was: FoundLeg | undefined, leg: LegFact
   const call = doc?.call ?? stubCall(leg.callId, leg.nodeKey, time, now);
   uow.putCall({ call, legs: { ...doc?.legs, [leg.id]: leg } }, doc?.call);
   return call;
-}
-
-function describe(rec: CdrRecord): string {
-  switch (rec.type) {
-    case "callStart":
-      return `call ${rec.call.id} started`;
-    case "callEnd":
-      return `call ${rec.callId} ended`;
-    case "callLegStart":
-      return `${describeLeg(rec.leg)} joined`;
-    case "callLegUpdate":
-      return `${describeLeg(rec.leg)} changed`;
-    case "callLegEnd":
-      return `leg ${rec.legId} left${rec.reason ? ` (${rec.reason})` : ""}`;
-  }
 }
