@@ -39,20 +39,21 @@ export const atomicFsDriver = defineDriver((opts: { base: string }) => {
     return out;
   }
 
+  async function getItem(key: string): Promise<string | null> {
+    try {
+      return await readFile(pathOf(key), "utf8");
+    } catch (err) {
+      if (missing(err)) return null;
+      throw err;
+    }
+  }
+
   return {
     name: "atomic-fs",
     options: opts,
-    async hasItem(key) {
-      return (await this.getItem(key, {})) !== null;
-    },
-    async getItem(key) {
-      try {
-        return await readFile(pathOf(key), "utf8");
-      } catch (err) {
-        if (missing(err)) return null;
-        throw err;
-      }
-    },
+    // unstorage calls driver methods unbound, so no `this` here.
+    hasItem: async (key) => (await getItem(key)) !== null,
+    getItem,
     async setItem(key, value) {
       const path = pathOf(key);
       const dir = join(path, "..");
@@ -69,7 +70,7 @@ export const atomicFsDriver = defineDriver((opts: { base: string }) => {
       }
     },
     // Unlike fs-lite, honours the base, so listing one prefix does not read the whole tree.
-    getKeys(prefix) {
+    getKeys(prefix = "") {
       const parts = prefix.split(":").filter(Boolean);
       return walk(parts.length ? pathOf(prefix) : base, parts);
     },
