@@ -148,7 +148,7 @@ export function createApplier(deps: ApplierDeps) {
         source: "api" as const,
         seenAt: now(),
       };
-      await state.putCall({ call, legs: doc.legs });
+      await state.putCall({ ...doc, call });
       await state.addMeetingCall(call);
       return call.correlator ?? `solo-${call.id}`;
     });

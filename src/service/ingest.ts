@@ -81,7 +81,7 @@ async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now
     case "callStart": {
       const doc = await uow.call(rec.call.id);
       const call = callFromStart(rec, nodeKey, now);
-      uow.putCall({ call, legs: doc?.legs ?? {} }, doc?.call);
+      uow.putCall({ ...doc, call, legs: doc?.legs ?? {} }, doc?.call);
       return { call, cause: `call ${call.id} started` };
     }
     case "callEnd": {
@@ -110,7 +110,7 @@ async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now
         const doc = (await uow.call(existing.callId))!;
         const legs = { ...doc.legs };
         delete legs[rec.legId];
-        uow.putCall({ call: doc.call, legs }, doc.call);
+        uow.putCall({ call: doc.call, legs, ended: recentlyEnded(doc.ended, rec.legId, now) }, doc.call);
         uow.setLegCall(rec.legId, null);
         return { call: doc.call, cause: `${describeLeg(existing.leg)} left${rec.reason ? ` (${rec.reason})` : ""}` };
       }
@@ -118,6 +118,14 @@ async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now
       return undefined;
     }
   }
+}
+
+/** Long enough to outlast any reconcile run that could have listed the leg before it left. */
+const ENDED_MEMORY_MS = 10 * 60 * 1000;
+
+function recentlyEnded(ended: Record<string, number> | undefined, legId: string, now: number): Record<string, number> {
+  const kept = Object.entries(ended ?? {}).filter(([, at]) => at > now - ENDED_MEMORY_MS);
+  return Object.fromEntries([...kept, [legId, now]]);
 }
 
 interface FoundLeg {
@@ -141,7 +149,7 @@ async function placeLeg(uow: UnitOfWork, was: FoundLeg | undefined, leg: LegFact
     const old = (await uow.call(was.callId))!;
     const legs = { ...old.legs };
     delete legs[leg.id];
-    uow.putCall({ call: old.call, legs }, old.call);
+    uow.putCall({ ...old, legs }, old.call);
   }
   if (!leg.callId) {
     if (was?.callId) uow.setLegCall(leg.id, null);
@@ -152,6 +160,6 @@ async function placeLeg(uow: UnitOfWork, was: FoundLeg | undefined, leg: LegFact
   if (was?.callId !== leg.callId) uow.setLegCall(leg.id, leg.callId);
   const doc = await uow.call(leg.callId);
   const call = doc?.call ?? stubCall(leg.callId, leg.nodeKey, time, now);
-  uow.putCall({ call, legs: { ...doc?.legs, [leg.id]: leg } }, doc?.call);
+  uow.putCall({ ...doc, call, legs: { ...doc?.legs, [leg.id]: leg } }, doc?.call);
   return call;
 }

@@ -107,9 +107,10 @@ export function createReconciler(deps: {
     await mutex.run(nodeKey, async () => {
       const doc = (await state.getCall(nodeKey, callId)) ?? undefined;
       const call = callFromApi(detail, nodeKey, doc, now());
-      const merged: CallDoc = { call, legs: { ...doc?.legs } };
+      const merged: CallDoc = { ...doc, call, legs: { ...doc?.legs } };
       for (const leg of newLegs) {
-        if (merged.legs[leg.id]) continue;
+        // Already known, or left after the list was fetched: the CDR is newer than our list.
+        if (merged.legs[leg.id] || merged.ended?.[leg.id]) continue;
         merged.legs[leg.id] = { ...leg, callId, inIvr: false };
         await state.putLegCall(nodeKey, leg.id, callId);
         await state.deletePending(nodeKey, leg.id);

@@ -9,6 +9,11 @@ import { keys, meetingIdOf } from "./keys.ts";
 export interface CallDoc {
   call: CallFact;
   legs: Record<string, LegFact>;
+  /**
+   * Legs that left lately (id → our clock when they left). A reconcile that listed the call's
+   * legs just before a leg left must not bring it back; leg ids are never reused.
+   */
+  ended?: Record<string, number>;
 }
 
 /** What we last made a node-call show, and an operator's message we must leave alone. */
@@ -50,7 +55,8 @@ export function createStateStore(storage: Storage) {
     putCall: (doc: CallDoc) => set(keys.call(doc.call.nodeKey, doc.call.id), doc),
     deleteCall: (nodeKey: string, callId: string) => del(keys.call(nodeKey, callId)),
 
-    getLegCall: (nodeKey: string, legId: string) => get<string>(keys.legCall(nodeKey, legId)),
+    // unstorage reads an all-digit string back as a number; ids are strings whatever they look like.
+    getLegCall: async (nodeKey: string, legId: string) => asString(await get<string>(keys.legCall(nodeKey, legId))),
     putLegCall: (nodeKey: string, legId: string, callId: string) => set(keys.legCall(nodeKey, legId), callId),
     deleteLegCall: (nodeKey: string, legId: string) => del(keys.legCall(nodeKey, legId)),
 
@@ -91,7 +97,7 @@ export function createStateStore(storage: Storage) {
     getHighWater: async (session: string) => (await get<number>(keys.highWater(session))) ?? -1,
     putHighWater: (session: string, index: number) => set(keys.highWater(session), index),
 
-    getAlias: (nodeKey: string) => get<string>(keys.alias(nodeKey)),
+    getAlias: async (nodeKey: string) => asString(await get<string>(keys.alias(nodeKey))),
     putAlias: (nodeKey: string, node: string) => set(keys.alias(nodeKey), node),
 
     /** Forgets a call that ended or that the CMS no longer knows, with everything that points at it. */
@@ -127,4 +133,8 @@ export function createStateStore(storage: Storage) {
       if ((await get<number>("health")) !== now) throw new StoreError("store ping read back a different value");
     },
   };
+}
+
+function asString(value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : String(value);
 }
