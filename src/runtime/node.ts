@@ -14,7 +14,7 @@ import { cmsDispatcher, readSettings } from "./node-settings.ts";
 import { createRedisStore } from "./redis.ts";
 import type { KeyedMutex } from "../service/keyed-mutex.ts";
 
-function storeFor(config: Config): { storage: Storage; locks?: KeyedMutex; close?: () => Promise<void> } {
+function storeFor(config: Config): { storage: Storage; locks?: KeyedMutex; ready?: (ms: number) => Promise<void>; close?: () => Promise<void> } {
   const spec = config.storage;
   if (spec.kind === "memory") return { storage: createStorage({ driver: memoryDriver() }) };
   if (spec.kind === "fs") return { storage: createStorage({ driver: atomicFsDriver({ base: spec.dir }) }) };
@@ -22,7 +22,7 @@ function storeFor(config: Config): { storage: Storage; locks?: KeyedMutex; close
   throw new Error(`STORAGE: ${spec.kind} is not available on Node (use memory, fs:<dir> or redis://…)`);
 }
 
-function main() {
+async function main() {
   let loaded;
   try {
     loaded = loadConfig(readSettings());
@@ -43,6 +43,8 @@ function main() {
   for (const warning of configWarnings(config)) log.warn(warning);
 
   const store = storeFor(config);
+  // Commands fail fast while Redis is not connected; give it a moment before taking CDRs.
+  await store.ready?.(5000);
   const service = createService({ config, storage: store.storage, locks: store.locks, log, cmsFetchOptions: { dispatcher: cmsDispatcher(config) } });
   // The socket's peer: X-Forwarded-For only counts through TRUSTED_PROXIES (see http/client-address.ts).
   const app = createApp(service, { clientAddress: (c) => (c.env as HttpBindings).incoming.socket.remoteAddress });
@@ -66,4 +68,4 @@ function main() {
   process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
-main();
+void main();

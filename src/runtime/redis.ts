@@ -21,6 +21,8 @@ const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("
 export interface RedisStore {
   storage: Storage;
   locks: KeyedMutex;
+  /** Resolves once connected, or after `ms` (the service then starts not ready and says why). */
+  ready(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,16 @@ export function createRedisStore(url: string, opts: { prefix?: string; leaseMs?:
   return {
     storage: createStorage({ driver }),
     locks: createLeases(client, `${prefix}:lock:`, opts.leaseMs ?? 10_000, opts.waitMs ?? 5_000),
+    ready: (ms) =>
+      client.status === "ready"
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, ms);
+            client.once("ready", () => {
+              clearTimeout(t);
+              resolve();
+            });
+          }),
     close: async () => {
       await client.quit().catch(() => client.disconnect());
     },
