@@ -4,6 +4,7 @@
  */
 import type { Storage } from "unstorage";
 import type { Banner, CallFact, LegFact } from "../core/model.ts";
+import { decodeCall, encodeCall } from "./call-codec.ts";
 import { keys, meetingIdOf } from "./keys.ts";
 
 export interface CallDoc {
@@ -51,8 +52,8 @@ export function createStateStore(storage: Storage) {
 
   return {
     storage,
-    getCall: (nodeKey: string, callId: string) => get<CallDoc>(keys.call(nodeKey, callId)),
-    putCall: (doc: CallDoc) => set(keys.call(doc.call.nodeKey, doc.call.id), doc),
+    getCall: async (nodeKey: string, callId: string) => decodeCall(await get(keys.call(nodeKey, callId)), nodeKey, callId),
+    putCall: (doc: CallDoc) => set(keys.call(doc.call.nodeKey, doc.call.id), encodeCall(doc)),
     deleteCall: (nodeKey: string, callId: string) => del(keys.call(nodeKey, callId)),
 
     // unstorage reads an all-digit string back as a number; ids are strings whatever they look like.
@@ -112,7 +113,11 @@ export function createStateStore(storage: Storage) {
     async allCalls(): Promise<CallDoc[]> {
       const ks = await guard("listing of calls", () => storage.getKeys(keys.callPrefix));
       const items = await guard("read of calls", () => storage.getItems(ks));
-      return items.map((i) => i.value as CallDoc | null).filter((d): d is CallDoc => Boolean(d));
+      return items.flatMap(({ key, value }) => {
+        const [, nodeKey, callId] = key.split(":");
+        const doc = nodeKey && callId ? decodeCall(value, nodeKey, callId) : undefined;
+        return doc ? [doc] : [];
+      });
     },
     async allPending(): Promise<LegFact[]> {
       const ks = await guard("listing of pending legs", () => storage.getKeys(keys.pendingPrefix));
