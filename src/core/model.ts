@@ -81,3 +81,17 @@ export interface Policy {
   position: BannerPosition;
   duration: BannerDuration;
 }
+
+/** One banner change on one node-call: logged, audited, shown on the status page. */
+export interface BannerChange {
+  /** Ms since epoch. */
+  at: number;
+  meetingId: string;
+  meetingName: string;
+  node: string;
+  callId: string;
+  from: string;
+  to: string;
+  /** The participant or event that caused the change, e.g. "leg 1f… (Visitor Bob) joined". */
+  cause: string;
+}

@@ -6,7 +6,9 @@
  */
 import type { CmsClient, CmsNode } from "../cms/client.ts";
 import { CmsError } from "../cms/errors.ts";
-import type { Banner, Policy } from "../core/model.ts";
+import type { Banner, BannerChange, Policy } from "../core/model.ts";
+
+export type { BannerChange };
 import type { CallDoc, StateStore } from "../store/state.ts";
 import type { WorkItem } from "./ingest.ts";
 import { workKey } from "./ingest.ts";
@@ -15,17 +17,6 @@ import { errorText, type Logger } from "./log.ts";
 import { knownNodeKeys, loadMeeting, type Meeting } from "./meetings.ts";
 import type { NodeResolver } from "./node-resolver.ts";
 import { createWorkQueue } from "./work-queue.ts";
-
-export interface BannerChange {
-  meetingId: string;
-  meetingName: string;
-  node: string;
-  callId: string;
-  from: string;
-  to: string;
-  cause: string;
-  at: number;
-}
 
 export interface ApplierDeps {
   state: StateStore;

@@ -4,13 +4,17 @@
  */
 export type Labels = Record<string, string>;
 
+/** One series per name and label set, whatever order the labels come in. */
+export function seriesId(name: string, labels: Labels): string {
+  return `${name}{${Object.entries(labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",")}}`;
+}
+
 export function createCounters() {
+  const id = seriesId;
   const values = new Map<string, { name: string; labels: Labels; value: number }>();
-  const id = (name: string, labels: Labels) =>
-    `${name}{${Object.entries(labels)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => `${k}=${v}`)
-      .join(",")}}`;
   return {
     inc(name: string, labels: Labels = {}, by = 1) {
       const key = id(name, labels);

@@ -2,7 +2,7 @@
  * Latency histograms by name and labels, Prometheus-style: cumulative buckets, a sum and a
  * count. Like the counters, they describe this instance, in process memory.
  */
-import type { Labels } from "./counters.ts";
+import { seriesId, type Labels } from "./counters.ts";
 
 /** Seconds. CMS answers in milliseconds when healthy and in seconds when loaded (DOMAIN §6.8). */
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -19,11 +19,7 @@ export interface HistogramSeries {
 
 export function createHistograms(buckets: readonly number[] = LATENCY_BUCKETS) {
   const series = new Map<string, HistogramSeries>();
-  const id = (name: string, labels: Labels) =>
-    `${name}{${Object.entries(labels)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => `${k}=${v}`)
-      .join(",")}}`;
+  const id = seriesId;
   return {
     observe(name: string, labels: Labels, value: number) {
       const key = id(name, labels);

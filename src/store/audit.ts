@@ -7,20 +7,10 @@
  */
 import type { Storage } from "unstorage";
 import { keys } from "./keys.ts";
+import type { BannerChange } from "../core/model.ts";
 import { StoreError } from "./state.ts";
 
-export interface AuditEntry {
-  /** Ms since epoch. */
-  at: number;
-  meetingId: string;
-  meetingName: string;
-  node: string;
-  callId: string;
-  from: string;
-  to: string;
-  /** The participant or event that caused the change, e.g. "leg 1f… (Visitor Bob) joined". */
-  cause: string;
-}
+export type AuditEntry = BannerChange;
 
 export interface AuditQuery {
   meeting?: string;

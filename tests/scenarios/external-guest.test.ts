@@ -1,48 +1,37 @@
 /** The original tool's core promise: a web-app guest joining makes the banner appear; leaving clears it. */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { startSimCluster, type ServedCluster } from "../helpers/sim-cluster.ts";
-import { startService, type ServiceProcess } from "../helpers/service-process.ts";
+import { test } from "node:test";
+import { useScenario } from "../helpers/scenario.ts";
 import { eventually } from "../helpers/wait.ts";
 
-let sim: ServedCluster;
-let svc: ServiceProcess;
-
-before(async () => {
-  sim = await startSimCluster(["cb-a"]);
-  svc = await startService({ ...sim.env, STORAGE: "memory" });
-});
-after(async () => {
-  await svc.stop();
-  await sim.close();
-});
+const s = useScenario(["cb-a"]);
 
 test("web app guest joins: banner at the bottom, permanent; guest leaves: banner cleared", async () => {
-  const a = sim.cluster.node("cb-a");
+  const a = s.sim.cluster.node("cb-a");
   const { call, records: start } = a.startCall({ name: "Weekly sync" });
   const alice = a.addLeg(call.id, { displayName: "Alice", remoteParty: "alice@corp.example", type: "acano" });
-  assert.equal((await svc.post("/cdr/cb-a", a.records(start, alice.records))).status, 200);
+  assert.equal((await s.svc.post("/cdr/cb-a", a.records(start, alice.records))).status, 200);
 
-  const m0 = await eventually(async () => (await svc.meetings()).find((m) => m.calls.some((c) => c.callId === call.id)), { what: "the meeting" });
+  const m0 = await eventually(async () => (await s.svc.meetings()).find((m) => m.calls.some((c) => c.callId === call.id)), { what: "the meeting" });
   assert.equal(m0.desired, null);
   assert.equal(a.puts.length, 0, "no write for a meeting that needs no banner");
 
   const guest = a.addLeg(call.id, { displayName: "Visitor Bob", type: "acano", subType: "webApp", guestConnection: true });
-  const res = await svc.post("/cdr/cb-a", a.records(guest.records));
+  const res = await s.svc.post("/cdr/cb-a", a.records(guest.records));
   assert.equal(res.status, 200);
   assert.equal(await res.text(), "");
 
   await eventually(() => call.message?.text === "External Participant(s) in Meeting", { what: "the external banner" });
   assert.deepEqual(call.message, { text: "External Participant(s) in Meeting", position: "bottom", duration: "permanent" });
 
-  assert.equal((await svc.post("/cdr/cb-a", a.records(a.removeLeg(guest.leg.id)))).status, 200);
+  assert.equal((await s.svc.post("/cdr/cb-a", a.records(a.removeLeg(guest.leg.id)))).status, 200);
   await eventually(() => call.message === null, { what: "the banner to clear" });
   assert.equal(a.puts.length, 2, "exactly one write to set and one to clear");
   assert.equal(a.puts[1]!.body.messageText, "");
   assert.equal(a.puts[1]!.body.messageDuration, "0");
 
   const changes = await eventually(() => {
-    const c = svc.events().filter((e) => e.msg === "banner changed");
+    const c = s.svc.events().filter((e) => e.msg === "banner changed");
     return c.length >= 2 && c;
   }, { what: "two banner-change log lines" });
   assert.equal(changes.length, 2);
@@ -51,11 +40,11 @@ test("web app guest joins: banner at the bottom, permanent; guest leaves: banner
 });
 
 test("a meeting that ends leaves nothing behind", async () => {
-  const a = sim.cluster.node("cb-a");
+  const a = s.sim.cluster.node("cb-a");
   const { call, records: start } = a.startCall({ name: "Short one" });
   const g = a.addLeg(call.id, { displayName: "Guest", subType: "webApp", type: "acano" });
-  await svc.post("/cdr/cb-a", a.records(start, g.records));
+  await s.svc.post("/cdr/cb-a", a.records(start, g.records));
   await eventually(() => call.message !== null, { what: "banner" });
-  await svc.post("/cdr/cb-a", a.records(a.endCall(call.id)));
-  await eventually(async () => !(await svc.meetings()).some((m) => m.calls.some((c) => c.callId === call.id)), { what: "meeting gone" });
+  await s.svc.post("/cdr/cb-a", a.records(a.endCall(call.id)));
+  await eventually(async () => !(await s.svc.meetings()).some((m) => m.calls.some((c) => c.callId === call.id)), { what: "meeting gone" });
 });
