@@ -3,7 +3,7 @@
  * Model operations return the records instead of posting them, so a test decides when, how
  * batched, how often and to whom they are delivered.
  */
-import { createSimApi, type SimApiContext } from "./api.ts";
+import { createSimApi, findLeg, type SimApiContext } from "./api.ts";
 import {
   callEndBody,
   callLegEndBody,
@@ -125,12 +125,4 @@ export function createSimNode(name: string, ctx: SimNodeContext): SimNode {
 
   const api = createSimApi(node, { ...ctx, faults, bootedAt: () => bootedAt });
   return node;
-}
-
-function findLeg(calls: Map<string, SimCall>, legId: string): SimLeg | undefined {
-  for (const call of calls.values()) {
-    const leg = call.legs.get(legId);
-    if (leg) return leg;
-  }
-  return undefined;
 }

@@ -1,0 +1,66 @@
+/**
+ * Cold start: 2,000 live calls with five legs each (four SIP rooms and a web guest), 500 on each
+ * of four nodes, exist only in the simulator. A service with an empty store starts and reconciles;
+ * the clock runs from that start until the last call shows its banner.
+ *
+ * The simulator answers every API request after CMS_LATENCY_MS, so that requests overlap as they
+ * do against a real CMS and the per-node bound on requests in flight is what limits the pace.
+ */
+import type { ReconcileReport } from "../../src/service/reconciler.ts";
+import { startHost } from "./host.ts";
+import { EXTERNAL, liveCallsOnly } from "./meetings.ts";
+import type { BenchCluster, CallRef } from "./sim-cluster.ts";
+
+export const RECONCILE_CALLS = 2000;
+
+export interface ReconcileFigures {
+  calls: number;
+  /** Reconcile start until every call showed its banner. */
+  allRightMs: number;
+  /** The reconciler's own run (listing and reading), before the banner writes it hands on. */
+  runMs: number;
+  peakInFlightPerNode: number;
+  readsPerCall: number;
+  writesPerCall: number;
+  /** Service CPU for the whole run, per call. */
+  cpuMsPerCall: number;
+  /** The bench process's CPU (the simulator answering) for the same run, per call. */
+  simCpuMsPerCall: number;
+  report: Pick<ReconcileReport, "callsAdded" | "legsAdded" | "failedNodes">;
+}
+
+export async function benchReconcile(sim: BenchCluster, storeSettings: Record<string, string>, latencyMs: number): Promise<ReconcileFigures> {
+  const nodes = sim.cluster.nodes;
+  const calls: CallRef[] = nodes.flatMap((node) => liveCallsOnly(node, RECONCILE_CALLS / nodes.length).map((callId) => ({ node, callId })));
+  const host = await startHost({ ...sim.settings, ...storeSettings });
+  try {
+    for (const n of nodes) n.latencyMs = latencyMs;
+    sim.resetCounters();
+    const cpu0 = await host.cpuMs();
+    const sim0 = process.cpuUsage();
+    const t0 = performance.now();
+    const allRight = sim.allShow(calls, EXTERNAL, 120_000);
+    const report = await host.reconcile("start-up");
+    const runMs = performance.now() - t0;
+    const allRightMs = (await allRight) - t0;
+    await host.idle();
+    const cpuMs = (await host.cpuMs()) - cpu0;
+    const simCpu = process.cpuUsage(sim0);
+    const total = (k: "reads" | "writes") => nodes.reduce((s, n) => s + n.requests[k], 0);
+    return {
+      calls: calls.length,
+      allRightMs,
+      runMs,
+      peakInFlightPerNode: Math.max(...nodes.map((n) => n.requests.peakInFlight)),
+      readsPerCall: total("reads") / calls.length,
+      writesPerCall: total("writes") / calls.length,
+      cpuMsPerCall: cpuMs / calls.length,
+      simCpuMsPerCall: (simCpu.user + simCpu.system) / 1000 / calls.length,
+      report: { callsAdded: report.callsAdded, legsAdded: report.legsAdded, failedNodes: report.failedNodes },
+    };
+  } finally {
+    for (const n of nodes) n.latencyMs = 0;
+    for (const c of calls) if (c.node.calls.has(c.callId)) c.node.endCall(c.callId);
+    await host.stop();
+  }
+}
