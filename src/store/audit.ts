@@ -8,7 +8,7 @@
 import type { Storage } from "unstorage";
 import { keys } from "./keys.ts";
 import type { BannerChange } from "../core/model.ts";
-import { StoreError } from "./state.ts";
+import { guard } from "./state.ts";
 
 export type AuditEntry = BannerChange;
 
@@ -27,13 +27,6 @@ export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export type AuditLog = ReturnType<typeof createAuditLog>;
 
 export function createAuditLog(storage: Storage) {
-  const guard = async <T>(what: string, op: () => Promise<T>): Promise<T> => {
-    try {
-      return await op();
-    } catch (err) {
-      throw new StoreError(`store ${what} failed: ${(err as Error)?.message ?? err}`, { cause: err });
-    }
-  };
   const readDays = async () => {
     const days = await guard("read of the audit day index", () => storage.getItem<string[]>(keys.auditDays));
     return Array.isArray(days) ? days : [];

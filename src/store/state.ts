@@ -32,14 +32,16 @@ export class StoreError extends Error {
 
 export type StateStore = ReturnType<typeof createStateStore>;
 
+/** Runs a store operation; any failure becomes a StoreError that says what was being done. */
+export async function guard<T>(what: string, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    throw new StoreError(`store ${what} failed: ${(err as Error)?.message ?? err}`, { cause: err });
+  }
+}
+
 export function createStateStore(storage: Storage) {
-  const guard = async <T>(what: string, op: () => Promise<T>): Promise<T> => {
-    try {
-      return await op();
-    } catch (err) {
-      throw new StoreError(`store ${what} failed: ${(err as Error)?.message ?? err}`, { cause: err });
-    }
-  };
   const get = <T>(key: string) =>
     guard(`read of ${key}`, async () => {
       const value = await storage.getItem<T>(key);
