@@ -182,8 +182,11 @@ export function createService(deps: ServiceDeps) {
       counters.inc("cdr_records_missing", { node: nodeKey }, result.recordsMissing);
       log.warn("CMS discarded records; reconciling", { node: nodeKey, missing: result.recordsMissing });
       await reconcile("records missing");
+      // The corrections were queued after the answer; on Workers this promise is what waitUntil
+      // keeps alive, so it lasts until they are written. (The Worker's own settle covers the rest.)
+      await applier.idle();
     }
-    // On Workers this promise is what waitUntil keeps alive, so it must last until the writes are done.
-    await applier.idle();
+    // No wait for the applier otherwise: under steady traffic it is never idle, and one waiting
+    // promise per batch would pile up in `inHand` for as long as the traffic lasted.
   }
 }
