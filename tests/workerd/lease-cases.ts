@@ -14,35 +14,38 @@ export interface LeaseCase {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A task that takes `ms` and records how many such tasks ever ran at once. */
+function overlapProbe(ms: number) {
+  let active = 0;
+  const probe = {
+    most: 0,
+    task: async () => {
+      probe.most = Math.max(probe.most, ++active);
+      await pause(ms);
+      active--;
+    },
+  };
+  return probe;
+}
+
 export const leaseCases: LeaseCase[] = [
   {
     name: "two services (two requests) never hold one key at once, and both get their turn",
     async run(stub) {
       const [a, b] = [durableObjectLeases(stub), durableObjectLeases(stub)];
-      let active = 0;
-      let most = 0;
-      const task = async () => {
-        most = Math.max(most, ++active);
-        await pause(30);
-        active--;
-      };
+      const probe = overlapProbe(30);
+      const task = probe.task;
       await Promise.all([a.run("cb-a", task), b.run("cb-a", task), a.run("cb-a", task), b.run("cb-a", task)]);
-      assert.equal(most, 1);
+      assert.equal(probe.most, 1);
     },
   },
   {
     name: "different keys are held in parallel",
     async run(stub) {
       const [a, b] = [durableObjectLeases(stub), durableObjectLeases(stub)];
-      let active = 0;
-      let most = 0;
-      const task = async () => {
-        most = Math.max(most, ++active);
-        await pause(50);
-        active--;
-      };
-      await Promise.all([a.run("meeting:m-1", task), b.run("meeting:m-2", task)]);
-      assert.equal(most, 2);
+      const probe = overlapProbe(50);
+      await Promise.all([a.run("meeting:m-1", probe.task), b.run("meeting:m-2", probe.task)]);
+      assert.equal(probe.most, 2);
     },
   },
   {
