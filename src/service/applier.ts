@@ -82,7 +82,7 @@ export function createApplier(deps: ApplierDeps) {
     const desired = meeting.decision.banner;
     if (sameBanner(current, desired)) return "same";
     try {
-      if (deps.readBeforeWrite && (await foreignMessage(node, callId, meeting.id, current))) return "foreign";
+      if (deps.readBeforeWrite && (await foreignMessage(node, callId, current))) return "foreign";
       await cms.setCallMessage(node, callId, desired);
     } catch (err) {
       const gone = err instanceof CmsError && err.kind === "gone";
@@ -95,7 +95,7 @@ export function createApplier(deps: ApplierDeps) {
       throw err;
     }
     const at = now();
-    await (desired ? state.putApplied(node.name, callId, { banner: desired, meetingId: meeting.id, at }) : state.deleteApplied(node.name, callId));
+    await (desired ? state.putApplied(node.name, callId, { banner: desired, at }) : state.deleteApplied(node.name, callId));
     const change = { meetingId: meeting.id, meetingName: doc.call.name, node: node.name, callId, from: current?.text ?? "", to: desired?.text ?? "", cause, at };
     log.info("banner changed", { meeting: change.meetingId, node: change.node, call: callId, from: change.from, to: change.to, cause });
     await deps.onChange?.(change);
@@ -106,10 +106,10 @@ export function createApplier(deps: ApplierDeps) {
    * Without reconciles in between, an operator may have set a message since we last looked; only
    * a read tells. Costs one GET per write, hence opt-in.
    */
-  async function foreignMessage(node: CmsNode, callId: string, meetingId: string, ours: Banner | null): Promise<boolean> {
+  async function foreignMessage(node: CmsNode, callId: string, ours: Banner | null): Promise<boolean> {
     const shown = (await cms.getCall(node, callId)).message;
     if (!shown?.text || shown.text === ours?.text || deps.ownText?.(shown.text)) return false;
-    await state.putApplied(node.name, callId, { banner: null, foreign: shown.text, meetingId, at: now() });
+    await state.putApplied(node.name, callId, { banner: null, foreign: shown.text, at: now() });
     log.warn("operator's own message on call; leaving it alone", { node: node.name, call: callId, text: shown.text });
     return true;
   }

@@ -6,7 +6,6 @@
  */
 import type { ApiCall } from "../cms/client.ts";
 import type { Banner, BannerPosition } from "../core/model.ts";
-import { meetingIdOf } from "../store/keys.ts";
 import type { StateStore } from "../store/state.ts";
 import type { Logger } from "./log.ts";
 
@@ -24,7 +23,6 @@ export async function adoptMessage(o: {
   // Written after this run read the call: the applier knows better than our snapshot.
   if (applied && applied.at >= o.startedAt) return false;
   const shown = call.message?.text ? call.message : null;
-  const meetingId = meetingIdOf(call);
   const at = o.startedAt;
 
   if (!shown) {
@@ -41,11 +39,11 @@ export async function adoptMessage(o: {
       duration: shown.duration,
     };
     if (applied?.banner && applied.banner.text === banner.text && applied.banner.position === banner.position && applied.banner.duration === banner.duration) return false;
-    await state.putApplied(node, call.id, { banner, meetingId, at });
+    await state.putApplied(node, call.id, { banner, at });
     return true;
   }
   if (applied?.foreign === shown.text) return false;
   o.log.warn("operator's own message on call; leaving it alone", { node, call: call.id, text: shown.text });
-  await state.putApplied(node, call.id, { banner: null, foreign: shown.text, meetingId, at });
+  await state.putApplied(node, call.id, { banner: null, foreign: shown.text, at });
   return true;
 }

@@ -4,10 +4,17 @@
  * asks about and pruning drops whole days; a small index of days saves listing the whole store.
  * Several instances may write at once: entry keys carry a random part, and the day index only
  * ever gains a day on the write path (pruning, the one remover, runs with the reconciler).
+ *
+ * Entries are history, kept whether their meeting lives or not, and there is one per banner
+ * change: so they are written compactly too. The time is the key's, ids are packed, field names
+ * are one letter: m meetingId · n meetingName · o node · c callId · f from · t to · y cause
+ * (an empty from or to is left out). Entries written before (long names, `at` in the value) are
+ * read as well, so the trail survives the upgrade; they go with their day.
  */
 import type { Storage } from "unstorage";
-import { keys } from "./keys.ts";
 import type { BannerChange } from "../core/model.ts";
+import { packId, unpackId } from "./id-codec.ts";
+import { keys } from "./keys.ts";
 import { guard } from "./state.ts";
 
 export type AuditEntry = BannerChange;
@@ -38,7 +45,7 @@ export function createAuditLog(storage: Storage) {
     async record(entry: AuditEntry) {
       const day = dayOf(entry.at);
       const id = `${String(entry.at).padStart(13, "0")}-${crypto.randomUUID().slice(0, 8)}`;
-      await guard("write of an audit entry", () => storage.setItem(keys.auditEntry(day, id), entry as never));
+      await guard("write of an audit entry", () => storage.setItem(keys.auditEntry(day, id), encodeEntry(entry)));
       if (indexed === day) return;
       const days = await readDays();
       if (!days.includes(day)) await guard("write of the audit day index", () => storage.setItem(keys.auditDays, [...days, day].sort()));
@@ -54,8 +61,8 @@ export function createAuditLog(storage: Storage) {
         // Key names sort by time, so older entries of the day are read only when still needed.
         const ks = (await guard(`listing of audit day ${day}`, () => storage.getKeys(keys.auditDay(day)))).sort().reverse();
         const items = await guard(`read of audit day ${day}`, () => storage.getItems(ks));
-        for (const { value } of items) {
-          const e = value as AuditEntry | null;
+        for (const { key, value } of items) {
+          const e = decodeEntry(value, key);
           if (e && e.at >= since && (!q.meeting || e.meetingId === q.meeting)) out.push(e);
         }
         if (out.length >= limit) break;
@@ -81,5 +88,43 @@ export function createAuditLog(storage: Storage) {
       }
       return removed;
     },
+  };
+}
+
+interface StoredEntry {
+  m: string;
+  n: string;
+  o: string;
+  c: string;
+  f?: string;
+  t?: string;
+  y: string;
+}
+
+/** As written before entries were compact; still read until AUDIT_RETENTION_DAYS prunes the last. */
+type LongEntry = Partial<AuditEntry>;
+
+function encodeEntry(e: AuditEntry): StoredEntry {
+  return { m: packId(e.meetingId), n: e.meetingName, o: e.node, c: packId(e.callId), f: e.from || undefined, t: e.to || undefined, y: e.cause };
+}
+
+function decodeEntry(raw: unknown, key: string): AuditEntry | undefined {
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const r = raw as Partial<StoredEntry> & LongEntry;
+  // The key ends in `<ms>-<random>`: the time of the change.
+  const at = typeof r.at === "number" ? r.at : Number(key.slice(key.lastIndexOf(":") + 1).split("-")[0]);
+  // Only the compact form's ids are packed.
+  const meetingId = r.m === undefined ? r.meetingId : unpackId(r.m);
+  const callId = r.c === undefined ? r.callId : unpackId(r.c);
+  if (!Number.isFinite(at) || meetingId === undefined || callId === undefined) return undefined;
+  return {
+    at,
+    meetingId,
+    meetingName: r.n ?? r.meetingName ?? "",
+    node: r.o ?? r.node ?? "",
+    callId,
+    from: r.f ?? r.from ?? "",
+    to: r.t ?? r.to ?? "",
+    cause: r.y ?? r.cause ?? "",
   };
 }

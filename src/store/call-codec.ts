@@ -1,48 +1,166 @@
 /**
- * How a call document is written: what the key already says (call id, node) and what is only
- * ever a default (false flags, `source: "cdr"`) is
- * left out, and put back on reading. A live meeting's documents are most of the store, and Redis
- * memory, so every field counted per leg matters.
+ * How a call document, and a leg waiting for its call, are written. A live meeting's call document
+ * is most of its store bytes (and of Redis memory), so it holds only what cannot be worked out
+ * again on reading:
+ * - not what its key says: the node and call id; a leg's id is its entry's name, its call the document's;
+ * - not defaults: false flags, source "cdr", direction "incoming", callType "coSpace";
+ * - not what repeats the call: a leg's since and source when they are the call's, its seenAt as
+ *   the difference from the call's; remoteAddress when it is the remoteParty;
+ * - one-letter field names, and ids packed (id-codec.ts).
+ *
+ * Call: n name · t callType · s coSpace · m correlator · u tenant · a since · w seenAt · o source ·
+ *   x stub · l legs (by packed leg id) · e legs that ended lately (packed leg id → our ms).
+ * Leg: n displayName · p remoteParty · r remoteAddress · t type · u subType · y lyncSubType ·
+ *   d direction · f flags (guest 1, recording 2, streaming 4, inIvr 8, deactivated 16) · a since ·
+ *   w seenAt minus the call's · o source · c callId (a waiting leg's only).
+ *
+ * A field with a default but no value is written as null. Reading is tolerant: a missing field
+ * takes its default, an unknown one is ignored, and a value that is not an object is no document.
  */
-import type { CallFact, LegFact } from "../core/model.ts";
+import type { CallFact, FactSource, LegFact } from "../core/model.ts";
+import { packId, unpackId } from "./id-codec.ts";
 import type { CallDoc } from "./state.ts";
 
-type Stored<T> = Partial<T>;
+interface StoredCall {
+  n?: string;
+  t?: string | null;
+  s?: string;
+  m?: string;
+  u?: string;
+  a?: string;
+  w?: number;
+  o?: FactSource;
+  x?: 1;
+  l?: Record<string, StoredLeg>;
+  e?: Record<string, number>;
+}
+
+interface StoredLeg {
+  n?: string;
+  p?: string;
+  r?: string | null;
+  t?: string;
+  u?: string;
+  y?: string;
+  d?: string | null;
+  c?: string;
+  f?: number;
+  a?: string;
+  w?: number;
+  o?: FactSource;
+}
 
 const FLAGS = ["guest", "recording", "streaming", "inIvr", "deactivated"] as const;
+const CALL_TYPE = "coSpace";
+const DIRECTION = "incoming";
 
-export function encodeCall(doc: CallDoc): Record<string, unknown> {
-  const { id: _id, nodeKey: _node, ...call } = doc.call;
-  const legs: Record<string, Stored<LegFact>> = {};
-  for (const [legId, leg] of Object.entries(doc.legs)) {
-    const { id: _l, nodeKey: _n, callId: _c, ...rest } = leg;
-    const out: Stored<LegFact> = { ...rest };
-    for (const flag of FLAGS) if (!out[flag]) delete out[flag];
-    if (out.source === "cdr") delete out.source;
-    legs[legId] = out;
-  }
-  if (call.source === "cdr") delete (call as Stored<CallFact>).source;
-  return doc.ended && Object.keys(doc.ended).length ? { call, legs, ended: doc.ended } : { call, legs };
+/** What a leg's missing since, seenAt and source stand for: its call's, or for a waiting leg none. */
+type LegBase = Pick<CallFact, "seenAt" | "source"> & { since?: string };
+const WAITING: LegBase = { seenAt: 0, source: "cdr" };
+
+/** A value with a default: left out when it is the default, null when there is none. */
+const orDefault = (value: string | undefined, def: string) => (value === def ? undefined : (value ?? null));
+/** The reverse: missing is the default, null is none. */
+const fromDefault = (stored: string | null | undefined, def: string) => (stored === undefined ? def : (stored ?? undefined));
+
+const isObject = (raw: unknown): raw is Record<string, unknown> => typeof raw === "object" && raw !== null && !Array.isArray(raw);
+
+export function encodeCall(doc: CallDoc): StoredCall {
+  const c = doc.call;
+  const legs: Record<string, StoredLeg> = {};
+  for (const [legId, leg] of Object.entries(doc.legs)) legs[packId(legId)] = encodeLeg(leg, c);
+  const ended = Object.entries(doc.ended ?? {});
+  // JSON leaves out the fields that are undefined.
+  return {
+    n: c.name || undefined,
+    t: orDefault(c.callType, CALL_TYPE),
+    s: c.coSpace === undefined ? undefined : packId(c.coSpace),
+    m: c.correlator === undefined ? undefined : packId(c.correlator),
+    u: c.tenant === undefined ? undefined : packId(c.tenant),
+    a: c.since,
+    w: c.seenAt,
+    o: c.source === "cdr" ? undefined : c.source,
+    x: c.stub ? 1 : undefined,
+    l: Object.keys(legs).length ? legs : undefined,
+    e: ended.length ? Object.fromEntries(ended.map(([legId, ms]) => [packId(legId), ms])) : undefined,
+  };
 }
 
 export function decodeCall(raw: unknown, nodeKey: string, callId: string): CallDoc | undefined {
-  if (!raw || typeof raw !== "object") return undefined;
-  const r = raw as { call: Stored<CallFact>; legs?: Record<string, Stored<LegFact>>; ended?: Record<string, number> };
-  const call = { source: "cdr", ...r.call, id: callId, nodeKey } as CallFact;
+  if (!isObject(raw)) return undefined;
+  const r = raw as StoredCall;
+  const call: CallFact = { id: callId, nodeKey, name: r.n ?? "", since: r.a ?? "", seenAt: r.w ?? 0, source: r.o ?? "cdr" };
+  const callType = fromDefault(r.t, CALL_TYPE);
+  if (callType !== undefined) call.callType = callType;
+  if (r.s !== undefined) call.coSpace = unpackId(r.s);
+  if (r.m !== undefined) call.correlator = unpackId(r.m);
+  if (r.u !== undefined) call.tenant = unpackId(r.u);
+  if (r.x) call.stub = true;
   const legs: Record<string, LegFact> = {};
-  for (const [legId, leg] of Object.entries(r.legs ?? {})) {
-    legs[legId] = {
-      guest: false,
-      recording: false,
-      streaming: false,
-      inIvr: false,
-      deactivated: false,
-      source: "cdr",
-      ...leg,
-      id: legId,
-      nodeKey,
-      callId,
-    } as LegFact;
+  for (const [packed, leg] of Object.entries(isObject(r.l) ? r.l : {})) {
+    const legId = unpackId(packed);
+    const fact = decodeLeg(isObject(leg) ? leg : {}, legId, nodeKey, call);
+    fact.callId = callId;
+    legs[legId] = fact;
   }
-  return r.ended ? { call, legs, ended: r.ended } : { call, legs };
+  if (!isObject(r.e)) return { call, legs };
+  return { call, legs, ended: Object.fromEntries(Object.entries(r.e).map(([packed, ms]) => [unpackId(packed), ms])) };
+}
+
+/** A leg waiting for its call (`p:` keys): the same fields, with its call id if it named one. */
+export function encodeWaitingLeg(leg: LegFact): StoredLeg {
+  return { ...encodeLeg(leg, WAITING), c: leg.callId === undefined ? undefined : packId(leg.callId) };
+}
+
+export function decodeWaitingLeg(raw: unknown, nodeKey: string, legId: string): LegFact | undefined {
+  if (!isObject(raw)) return undefined;
+  const r = raw as StoredLeg;
+  const leg = decodeLeg(r, legId, nodeKey, WAITING);
+  if (r.c !== undefined) leg.callId = unpackId(r.c);
+  return leg;
+}
+
+function encodeLeg(leg: LegFact, base: LegBase): StoredLeg {
+  const flags = FLAGS.reduce((bits, flag, i) => (leg[flag] ? bits | (1 << i) : bits), 0);
+  return {
+    n: leg.displayName,
+    p: leg.remoteParty,
+    r: leg.remoteAddress === leg.remoteParty ? undefined : (leg.remoteAddress ?? null),
+    t: leg.type,
+    u: leg.subType,
+    y: leg.lyncSubType,
+    d: orDefault(leg.direction, DIRECTION),
+    f: flags || undefined,
+    a: leg.since === base.since ? undefined : leg.since,
+    w: leg.seenAt === base.seenAt ? undefined : leg.seenAt - base.seenAt,
+    o: leg.source === base.source ? undefined : leg.source,
+  };
+}
+
+// Fields are added only when they have a value (no `delete`, which would slow every later read of
+// the object), so that what is read back equals what was written.
+function decodeLeg(r: StoredLeg, id: string, nodeKey: string, base: LegBase): LegFact {
+  const flags = typeof r.f === "number" ? r.f : 0;
+  const leg: LegFact = {
+    id,
+    nodeKey,
+    guest: (flags & 1) !== 0,
+    recording: (flags & 2) !== 0,
+    streaming: (flags & 4) !== 0,
+    inIvr: (flags & 8) !== 0,
+    deactivated: (flags & 16) !== 0,
+    since: r.a ?? base.since ?? "",
+    seenAt: base.seenAt + (r.w ?? 0),
+    source: r.o ?? base.source,
+  };
+  if (r.n !== undefined) leg.displayName = r.n;
+  if (r.p !== undefined) leg.remoteParty = r.p;
+  const remoteAddress = r.r === undefined ? r.p : (r.r ?? undefined);
+  if (remoteAddress !== undefined) leg.remoteAddress = remoteAddress;
+  if (r.t !== undefined) leg.type = r.t;
+  if (r.u !== undefined) leg.subType = r.u;
+  if (r.y !== undefined) leg.lyncSubType = r.y;
+  const direction = fromDefault(r.d, DIRECTION);
+  if (direction !== undefined) leg.direction = direction;
+  return leg;
 }

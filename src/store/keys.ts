@@ -6,39 +6,54 @@
  * writer stream — the records of one Call Bridge (`nodeKey`) — so documents of different nodes
  * never contend, and a meeting spread over nodes is joined through one small list per node.
  *
- * | key                          | value                                         |
- * |------------------------------|-----------------------------------------------|
- * | call:<nodeKey>:<callId>      | CallDoc: the call and its legs                |
- * | legcall:<nodeKey>:<legId>    | call id of a leg (callLegEnd carries none)    |
- * | pending:<nodeKey>:<legId>    | LegFact of a leg whose call is not known yet  |
- * | mcalls:<meetingId>:<nodeKey> | call ids of that meeting on that node         |
- * | nodekeys                     | every nodeKey that has held a call            |
- * | applied:<node>:<callId>      | AppliedRecord: what we last set on that call  |
- * | hwm:<session>                | highest correlatorIndex applied (dedupe)      |
- * | alias:<nodeKey>              | configured node name an unresolved key maps to|
- * | audit:days                   | UTC days (YYYY-MM-DD) that hold audit entries |
- * | audit:d:<day>:<ms>-<rand>    | AuditEntry: one banner change (store/audit.ts)|
+ * Prefixes are one letter and ids are packed (id-codec.ts): a live meeting is eight keys, and its
+ * key names alone were a third of its bytes. `:` separates parts (the fs store makes each a folder).
  *
- * Audit entries are written after the CDR answer and listed only by the console and by the
- * pruning that runs with the reconciler: one day's prefix at a time, found through `audit:days`.
+ * | key                       | value                                              |
+ * |---------------------------|----------------------------------------------------|
+ * | c:<nodeKey>:<callId>      | CallDoc: the call and its legs (call-codec.ts)     |
+ * | l:<nodeKey>:<legId>       | call id of a leg (callLegEnd carries none)         |
+ * | p:<nodeKey>:<legId>       | LegFact of a leg whose call is not known yet       |
+ * | m:<meetingId>:<nodeKey>   | call ids of that meeting on that node              |
+ * | k                         | every nodeKey that has held a call                 |
+ * | b:<node>:<callId>         | AppliedRecord: the banner we last set on that call |
+ * | h:<session>               | highest correlatorIndex applied (dedupe)           |
+ * | n:<nodeKey>               | configured node name an unresolved key maps to     |
+ * | health                    | readiness probe: written and read back             |
+ * | audit:days                | UTC days (YYYY-MM-DD) that hold audit entries      |
+ * | audit:d:<day>:<ms>-<rand> | AuditEntry: one banner change (audit.ts)           |
+ *
+ * Audit entries are history, not live state: written after the CDR answer, listed only by the
+ * console and by the pruning that runs with the reconciler, one day's prefix at a time.
+ *
+ * The layout before this one (`call:`, `legcall:`, `mcalls:`, `applied:`, `hwm:`… with ids as
+ * written) is not read: after an upgrade the start-up reconcile rebuilds live state from the CMS.
+ * See "Upgrading" in docs/operations.md.
  */
+import { packId, unpackId } from "./id-codec.ts";
 
 export const keys = {
-  call: (nodeKey: string, callId: string) => `call:${nodeKey}:${callId}`,
-  callPrefix: "call",
-  legCall: (nodeKey: string, legId: string) => `legcall:${nodeKey}:${legId}`,
-  pending: (nodeKey: string, legId: string) => `pending:${nodeKey}:${legId}`,
-  pendingPrefix: "pending",
-  meetingCalls: (meetingId: string, nodeKey: string) => `mcalls:${meetingId}:${nodeKey}`,
-  nodeKeys: "nodekeys",
-  applied: (node: string, callId: string) => `applied:${node}:${callId}`,
-  appliedPrefix: "applied",
-  highWater: (session: string) => `hwm:${session}`,
-  alias: (nodeKey: string) => `alias:${nodeKey}`,
+  call: (nodeKey: string, callId: string) => `c:${nodeKey}:${packId(callId)}`,
+  callPrefix: "c",
+  legCall: (nodeKey: string, legId: string) => `l:${nodeKey}:${packId(legId)}`,
+  pending: (nodeKey: string, legId: string) => `p:${nodeKey}:${packId(legId)}`,
+  pendingPrefix: "p",
+  meetingCalls: (meetingId: string, nodeKey: string) => `m:${packId(meetingId)}:${nodeKey}`,
+  nodeKeys: "k",
+  applied: (node: string, callId: string) => `b:${node}:${packId(callId)}`,
+  appliedPrefix: "b",
+  highWater: (session: string) => `h:${packId(session)}`,
+  alias: (nodeKey: string) => `n:${nodeKey}`,
   auditDays: "audit:days",
   auditDay: (day: string) => `audit:d:${day}`,
   auditEntry: (day: string, id: string) => `audit:d:${day}:${id}`,
 };
+
+/** The node part and the id of a listed `<prefix>:<node>:<id>` key (call, pending and applied keys). */
+export function nodeAndId(key: string): { node: string; id: string } | undefined {
+  const [, node, id] = key.split(":");
+  return node && id ? { node, id: unpackId(id) } : undefined;
+}
 
 /** A meeting is a callCorrelator; a call without one (pre-R1.7 CMS) is a meeting of its own. */
 export function meetingIdOf(call: { id: string; correlator?: string }): string {

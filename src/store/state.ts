@@ -4,8 +4,10 @@
  */
 import type { Storage } from "unstorage";
 import type { Banner, CallFact, LegFact } from "../core/model.ts";
-import { decodeCall, encodeCall } from "./call-codec.ts";
-import { keys, meetingIdOf } from "./keys.ts";
+import { decodeApplied, encodeApplied } from "./applied-codec.ts";
+import { decodeCall, decodeWaitingLeg, encodeCall, encodeWaitingLeg } from "./call-codec.ts";
+import { packId, unpackId } from "./id-codec.ts";
+import { keys, meetingIdOf, nodeAndId } from "./keys.ts";
 
 export interface CallDoc {
   call: CallFact;
@@ -22,7 +24,7 @@ export interface AppliedRecord {
   banner: Banner | null;
   /** An operator's own message seen on the call; while present we neither write nor clear. */
   foreign?: string;
-  meetingId: string;
+  /** Our clock (ms) when it was written: a reconcile leaves alone what changed while it ran. */
   at: number;
 }
 
@@ -59,31 +61,31 @@ export function createStateStore(storage: Storage) {
     deleteCall: (nodeKey: string, callId: string) => del(keys.call(nodeKey, callId)),
 
     // unstorage reads an all-digit string back as a number; ids are strings whatever they look like.
-    getLegCall: async (nodeKey: string, legId: string) => asString(await get<string>(keys.legCall(nodeKey, legId))),
-    putLegCall: (nodeKey: string, legId: string, callId: string) => set(keys.legCall(nodeKey, legId), callId),
+    getLegCall: async (nodeKey: string, legId: string) => unpackString(await get<string>(keys.legCall(nodeKey, legId))),
+    putLegCall: (nodeKey: string, legId: string, callId: string) => set(keys.legCall(nodeKey, legId), packId(callId)),
     deleteLegCall: (nodeKey: string, legId: string) => del(keys.legCall(nodeKey, legId)),
 
-    getPending: (nodeKey: string, legId: string) => get<LegFact>(keys.pending(nodeKey, legId)),
-    putPending: (leg: LegFact) => set(keys.pending(leg.nodeKey, leg.id), leg),
+    getPending: async (nodeKey: string, legId: string) => decodeWaitingLeg(await get(keys.pending(nodeKey, legId)), nodeKey, legId),
+    putPending: (leg: LegFact) => set(keys.pending(leg.nodeKey, leg.id), encodeWaitingLeg(leg)),
     deletePending: (nodeKey: string, legId: string) => del(keys.pending(nodeKey, legId)),
 
     async meetingCalls(meetingId: string, nodeKeys: string[]): Promise<{ nodeKey: string; callId: string }[]> {
       const lists = await guard(`read of meeting ${meetingId}`, () =>
         storage.getItems(nodeKeys.map((k) => keys.meetingCalls(meetingId, k))),
       );
-      return lists.flatMap(({ key, value }, i) => {
-        void key;
-        return ((value as string[] | null) ?? []).map((callId) => ({ nodeKey: nodeKeys[i]!, callId }));
-      });
+      return lists.flatMap(({ value }, i) => packedList(value).map((packed) => ({ nodeKey: nodeKeys[i]!, callId: unpackId(packed) })));
     },
+    // The lists hold packed ids: packing is one-to-one, so comparing packed ids compares the ids.
     async addMeetingCall(call: CallFact) {
       const key = keys.meetingCalls(meetingIdOf(call), call.nodeKey);
-      const ids = (await get<string[]>(key)) ?? [];
-      if (!ids.includes(call.id)) await set(key, [...ids, call.id]);
+      const ids = packedList(await get(key));
+      const id = packId(call.id);
+      if (!ids.includes(id)) await set(key, [...ids, id]);
     },
     async removeMeetingCall(call: CallFact) {
       const key = keys.meetingCalls(meetingIdOf(call), call.nodeKey);
-      const ids = ((await get<string[]>(key)) ?? []).filter((id) => id !== call.id);
+      const id = packId(call.id);
+      const ids = packedList(await get(key)).filter((other) => other !== id);
       await (ids.length ? set(key, ids) : del(key));
     },
 
@@ -93,8 +95,8 @@ export function createStateStore(storage: Storage) {
       if (!known.includes(nodeKey)) await set(keys.nodeKeys, [...known, nodeKey]);
     },
 
-    getApplied: (node: string, callId: string) => get<AppliedRecord>(keys.applied(node, callId)),
-    putApplied: (node: string, callId: string, rec: AppliedRecord) => set(keys.applied(node, callId), rec),
+    getApplied: async (node: string, callId: string) => decodeApplied(await get(keys.applied(node, callId))),
+    putApplied: (node: string, callId: string, rec: AppliedRecord) => set(keys.applied(node, callId), encodeApplied(rec)),
     deleteApplied: (node: string, callId: string) => del(keys.applied(node, callId)),
 
     getHighWater: async (session: string) => (await get<number>(keys.highWater(session))) ?? -1,
@@ -116,22 +118,27 @@ export function createStateStore(storage: Storage) {
       const ks = await guard("listing of calls", () => storage.getKeys(keys.callPrefix));
       const items = await guard("read of calls", () => storage.getItems(ks));
       return items.flatMap(({ key, value }) => {
-        const [, nodeKey, callId] = key.split(":");
-        const doc = nodeKey && callId ? decodeCall(value, nodeKey, callId) : undefined;
+        const at = nodeAndId(key);
+        const doc = at && decodeCall(value, at.node, at.id);
         return doc ? [doc] : [];
       });
     },
     async allPending(): Promise<LegFact[]> {
       const ks = await guard("listing of pending legs", () => storage.getKeys(keys.pendingPrefix));
       const items = await guard("read of pending legs", () => storage.getItems(ks));
-      return items.map((i) => i.value as LegFact | null).filter((d): d is LegFact => Boolean(d));
+      return items.flatMap(({ key, value }) => {
+        const at = nodeAndId(key);
+        const leg = at && decodeWaitingLeg(value, at.node, at.id);
+        return leg ? [leg] : [];
+      });
     },
     async allApplied(): Promise<{ node: string; callId: string; rec: AppliedRecord }[]> {
       const ks = await guard("listing of applied banners", () => storage.getKeys(keys.appliedPrefix));
       const items = await guard("read of applied banners", () => storage.getItems(ks));
       return items.flatMap(({ key, value }) => {
-        const [, node, callId] = key.split(":");
-        return value && node && callId ? [{ node, callId, rec: value as AppliedRecord }] : [];
+        const at = nodeAndId(key);
+        const rec = at && decodeApplied(value);
+        return at && rec ? [{ node: at.node, callId: at.id, rec }] : [];
       });
     },
     /** Readiness: a write and a read-back, because a store can be readable yet refuse writes. */
@@ -144,4 +151,13 @@ export function createStateStore(storage: Storage) {
 
 function asString(value: unknown): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
+}
+
+function unpackString(value: unknown): string | undefined {
+  const text = asString(value);
+  return text === undefined ? undefined : unpackId(text);
+}
+
+function packedList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
 }

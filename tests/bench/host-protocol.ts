@@ -10,7 +10,7 @@ export interface StoreSizes {
   keys: number;
   /** Key names plus stored JSON, in bytes. */
   bytes: number;
-  /** By the key's first segment (`call`, `legcall`, `applied`…; audit entries as `audit`). */
+  /** By what the key holds (`call`, `legcall`, `applied`…; the audit entries and their day index as `audit`). */
   byClass: Record<string, { keys: number; bytes: number }>;
 }
 

@@ -59,6 +59,9 @@ function memory() {
   return { heapUsed: m.heapUsed, rss: m.rss };
 }
 
+/** The key prefixes of src/store/keys.ts, by the names the report prints. */
+const KEY_CLASSES: Record<string, string> = { c: "call", l: "legcall", p: "pending", m: "mcalls", k: "nodekeys", b: "applied", h: "hwm", n: "alias" };
+
 /** Key name plus value as stored (unstorage keeps JSON text), summed per key class. */
 async function storeSizes(): Promise<StoreSizes> {
   const keys = await store.storage.getKeys();
@@ -69,7 +72,7 @@ async function storeSizes(): Promise<StoreSizes> {
   let bytes = 0;
   for (const { key, value } of items) {
     const size = Buffer.byteLength(key) + Buffer.byteLength(typeof value === "string" ? value : JSON.stringify(value));
-    const cls = key.startsWith("audit:d:") ? "audit" : key.split(":")[0]!;
+    const cls = key.startsWith("audit:") ? "audit" : (KEY_CLASSES[key.split(":")[0]!] ?? key.split(":")[0]!);
     const entry = (byClass[cls] ??= { keys: 0, bytes: 0 });
     entry.keys++;
     entry.bytes += size;
