@@ -4,15 +4,16 @@
  * again on reading:
  * - not what its key says: the node and call id; a leg's id is its entry's name, its call the document's;
  * - not defaults: false flags, source "cdr", direction "incoming", callType "coSpace";
- * - not what repeats the call: a leg's since and source when they are the call's, its seenAt as
- *   the difference from the call's; remoteAddress when it is the remoteParty;
+ * - not what repeats the call: a leg's source when it is the call's, its since and seenAt as the
+ *   difference from the call's (nothing when there is none); remoteAddress when it is the remoteParty;
  * - one-letter field names, and ids packed (id-codec.ts).
  *
  * Call: n name · t callType · s coSpace · m correlator · u tenant · a since · w seenAt · o source ·
  *   x stub · l legs (by packed leg id) · e legs that ended lately (packed leg id → our ms).
  * Leg: n displayName · p remoteParty · r remoteAddress · t type · u subType · y lyncSubType ·
- *   d direction · f flags (guest 1, recording 2, streaming 4, inIvr 8, deactivated 16) · a since ·
- *   w seenAt minus the call's · o source · c callId (a waiting leg's only).
+ *   d direction · f flags (guest 1, recording 2, streaming 4, inIvr 8, deactivated 16) · a since
+ *   (seconds after the call's, or the time as written) · w seenAt minus the call's · o source ·
+ *   c callId (a waiting leg's only).
  *
  * A field with a default but no value is written as null. Reading is tolerant: a missing field
  * takes its default, an unknown one is ignored, and a value that is not an object is no document.
@@ -45,7 +46,7 @@ interface StoredLeg {
   d?: string | null;
   c?: string;
   f?: number;
-  a?: string;
+  a?: string | number;
   w?: number;
   o?: FactSource;
 }
@@ -131,7 +132,7 @@ function encodeLeg(leg: LegFact, base: LegBase): StoredLeg {
     y: leg.lyncSubType,
     d: orDefault(leg.direction, DIRECTION),
     f: flags || undefined,
-    a: leg.since === base.since ? undefined : leg.since,
+    a: leg.since === base.since ? undefined : sinceAfter(base.since, leg.since),
     w: leg.seenAt === base.seenAt ? undefined : leg.seenAt - base.seenAt,
     o: leg.source === base.source ? undefined : leg.source,
   };
@@ -149,7 +150,7 @@ function decodeLeg(r: StoredLeg, id: string, nodeKey: string, base: LegBase): Le
     streaming: (flags & 4) !== 0,
     inIvr: (flags & 8) !== 0,
     deactivated: (flags & 16) !== 0,
-    since: r.a ?? base.since ?? "",
+    since: typeof r.a === "number" && base.since !== undefined ? timeAfter(base.since, r.a) : String(r.a ?? base.since ?? ""),
     seenAt: base.seenAt + (r.w ?? 0),
     source: r.o ?? base.source,
   };
@@ -163,4 +164,20 @@ function decodeLeg(r: StoredLeg, id: string, nodeKey: string, base: LegBase): Le
   const direction = fromDefault(r.d, DIRECTION);
   if (direction !== undefined) leg.direction = direction;
   return leg;
+}
+
+/**
+ * A leg's since as seconds after its call's: CDR times are whole seconds in UTC (DOMAIN §1), and
+ * a leg that joined later would otherwise repeat the 20-character time. The time as written when
+ * that would not give it back exactly (another format, or no call to count from).
+ */
+function sinceAfter(callSince: string | undefined, since: string): string | number {
+  if (callSince === undefined) return since;
+  const seconds = (Date.parse(since) - Date.parse(callSince)) / 1000;
+  return Number.isFinite(seconds) && timeAfter(callSince, seconds) === since ? seconds : since;
+}
+
+function timeAfter(callSince: string, seconds: number): string {
+  const iso = new Date(Date.parse(callSince) + Math.round(seconds * 1000)).toISOString();
+  return iso.endsWith(".000Z") ? `${iso.slice(0, 19)}Z` : iso;
 }

@@ -155,8 +155,10 @@ const stateCases: ContractCase[] = [
             callId, remoteParty: "sip:a@x.example", remoteAddress: "sip:a@10.0.0.1", type: "sip", subType: "lync", lyncSubType: "audioVideo",
             direction: "outgoing", recording: true, streaming: true, inIvr: true, deactivated: true, since: "2026-01-01T10:05:00.123Z", seenAt: 1795695000000, source: "cdr",
           }),
-          // A remoteParty without a remoteAddress, and no direction at all.
-          "l-3": leg("l-3", { callId, displayName: undefined, direction: undefined, seenAt: 1795695024060 }),
+          // A remoteParty without a remoteAddress, no direction at all, and a time in another form.
+          "l-3": leg("l-3", { callId, displayName: undefined, direction: undefined, since: "2026-01-01T11:00:01+01:00", seenAt: 1795695024060 }),
+          // Joined a minute after the call started.
+          "l-4": leg("l-4", { callId, since: "2026-01-01T10:01:00Z" }),
         },
         ended: { "l-0": 1795695020000, "e3b0c442-98fc-4c14-9afb-f4c8996fb924": 1795695020001 },
       }));
