@@ -28,7 +28,7 @@ export interface DurableObjectDriverOptions {
   stub: () => KeyValueRpc;
 }
 
-/** unstorage hands drivers a base such as `call:`; the object lists by plain string prefix. */
+/** unstorage hands drivers a base such as `c:`; the object lists by plain string prefix. */
 export function keyPrefix(base: string | undefined): string {
   const trimmed = (base ?? "").replace(/^:+|:+$/g, "");
   return trimmed ? `${trimmed}:` : "";
