@@ -60,7 +60,7 @@ export function createStateStore(storage: Storage) {
     putCall: (doc: CallDoc) => set(keys.call(doc.call.nodeKey, doc.call.id), encodeCall(doc)),
     deleteCall: (nodeKey: string, callId: string) => del(keys.call(nodeKey, callId)),
 
-    // unstorage reads an all-digit string back as a number; ids are strings whatever they look like.
+    // The call id is stored as bare text; packId escapes any id unstorage would read back as a number.
     getLegCall: async (nodeKey: string, legId: string) => unpackString(await get<string>(keys.legCall(nodeKey, legId))),
     putLegCall: (nodeKey: string, legId: string, callId: string) => set(keys.legCall(nodeKey, legId), packId(callId)),
     deleteLegCall: (nodeKey: string, legId: string) => del(keys.legCall(nodeKey, legId)),
