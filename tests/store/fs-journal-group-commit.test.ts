@@ -53,9 +53,10 @@ test("writers that each wait for their last write share one append per round", a
   }
 });
 
-test("writes issued while an append is in flight wait for it and go out together after it", async () => {
+test("writes issued while an append is in flight (its fdatasync) wait for it and go out together after it", async () => {
   const d = await dir();
-  const s = await openStore(d);
+  // Without sync the append itself is one synchronous write, never in flight across turns.
+  const s = await openStore(d, { sync: true });
   try {
     const first = s.storage.setItem("a", 1);
     let firstDone = false;
