@@ -67,22 +67,20 @@ export const fsJournalDriver = defineDriver((opts: FsJournalOptions) => {
   let tail: Uint8Array[] | undefined;
 
   async function open(): Promise<Opened> {
+    let lock: DirLock | undefined;
     try {
       await mkdir(dir, { recursive: true });
-    } catch (err) {
-      throw new FsStoreError(`fs store: cannot create ${dir}: ${(err as Error).message}`, { cause: err });
-    }
-    const lock = await lockDirectory(dir);
-    try {
+      lock = await lockDirectory(dir);
+      // A compaction or first import that did not finish: the journal beside it is whole.
       await rm(`${path}.tmp`, { force: true });
       if (!(await exists(path))) await createJournal(path, [...(await readLegacyLayout(dir, own))]);
       const { journal, entries } = await openJournal(path, { sync });
       for (const [key, value] of entries) liveBytes += weight(key, value);
       return { lock, journal, entries };
     } catch (err) {
-      await lock.release();
+      await lock?.release().catch(() => {});
       if (err instanceof FsStoreError) throw err;
-      throw new FsStoreError(`fs store: cannot open ${path}: ${(err as Error).message}`, { cause: err });
+      throw new FsStoreError(`fs store: cannot open ${dir}: ${(err as Error).message}`, { cause: err });
     }
   }
 
