@@ -22,7 +22,6 @@ import { dirname } from "node:path";
 import { encodeEntries, FsStoreError, replay } from "./fs-journal-format.ts";
 
 export interface Journal {
-  readonly path: string;
   /** Bytes acknowledged so far. */
   readonly size: number;
   /** Writes `data` after the last acknowledged byte; with `sync`, fdatasync before resolving. */
@@ -49,7 +48,7 @@ export async function openJournal(path: string, opts: { sync: boolean }) {
   try {
     if (tornBytes) await handle.truncate(goodBytes);
     const journal = await journalOn(path, handle, goodBytes, opts.sync);
-    return { journal, entries, tornBytes };
+    return { journal, entries };
   } catch (err) {
     await handle.close();
     throw err;
@@ -76,7 +75,6 @@ async function journalOn(path: string, first: FileHandle, firstSize: number, syn
   }
 
   return {
-    path,
     get size() {
       return size;
     },
