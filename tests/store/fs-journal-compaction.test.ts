@@ -4,7 +4,7 @@
  * and so does a restart after it.
  */
 import assert from "node:assert/strict";
-import { readdir, rm, stat } from "node:fs/promises";
+import { readdir, rm, stat, writeFile } from "node:fs/promises";
 import { after, test } from "node:test";
 import { freshDir, journalPath, journalState, openStore } from "../helpers/fs-store.ts";
 
@@ -54,6 +54,23 @@ test("compaction keeps every key, takes writes issued while it runs, shrinks the
   try {
     assert.equal((await again.storage.getKeys("")).length, expected.size);
     for (const [key, value] of expected) assert.deepEqual(await again.storage.getItem(key), value, key);
+  } finally {
+    await again.close();
+  }
+});
+
+test("a snapshot left half-written by a crash is removed at start, and the journal beside it is what loads", async () => {
+  const d = await freshDir();
+  dirs.push(d);
+  const first = await openStore(d);
+  await first.storage.setItem("a", "kept");
+  await first.close();
+  await writeFile(`${journalPath(d)}.tmp`, '0badc0de ["s","a","half of a snaps');
+
+  const again = await openStore(d);
+  try {
+    assert.equal(await again.storage.getItem("a"), "kept");
+    assert.deepEqual((await readdir(d)).sort(), ["store.journal", "store.lock"]);
   } finally {
     await again.close();
   }
