@@ -9,7 +9,7 @@ import { configWarnings, loadConfig, secretsOf, type Config } from "../config.ts
 import { createApp } from "../http/app.ts";
 import { createLogger, errorText } from "../service/log.ts";
 import { createService } from "../service/service.ts";
-import { atomicFsDriver } from "./fs-driver.ts";
+import { openFsStore } from "./fs-journal-driver.ts";
 import { cmsDispatcher, readSettings } from "./node-settings.ts";
 import { createRedisStore } from "./redis.ts";
 import type { KeyedMutex } from "../service/keyed-mutex.ts";
@@ -17,7 +17,7 @@ import type { KeyedMutex } from "../service/keyed-mutex.ts";
 function storeFor(config: Config): { storage: Storage; locks?: KeyedMutex; ready?: (ms: number) => Promise<void>; close?: () => Promise<void> } {
   const spec = config.storage;
   if (spec.kind === "memory") return { storage: createStorage({ driver: memoryDriver() }) };
-  if (spec.kind === "fs") return { storage: createStorage({ driver: atomicFsDriver({ base: spec.dir }) }) };
+  if (spec.kind === "fs") return openFsStore(spec.dir);
   if (spec.kind === "redis") return createRedisStore(spec.url);
   throw new Error(`STORAGE: ${spec.kind} is not available on Node (use memory, fs:<dir> or redis://…)`);
 }

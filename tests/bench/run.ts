@@ -115,11 +115,13 @@ function fsCeilingRow(store: StoreName, p: FsProbe, ops: Record<string, number>)
   const floorUs = (ops.setItem ?? 0) * p.replaceUs + (ops.removeItem ?? 0) * p.removeUs + keysRead * p.readUs;
   return {
     section: "ingest",
-    measure: "fs driver alone: CPU per atomic key write",
+    measure: "fs driver alone: CPU per key write (journal append)",
     store,
     value: p.replaceUs,
     unit: "µs",
-    note: `read ${p.readUs.toFixed(0)} µs, remove ${p.removeUs.toFixed(0)} µs → store I/O alone caps ingest at ${Math.round(1e6 / floorUs).toLocaleString("en-US")} rec/s`,
+    note:
+      `read ${p.readUs.toFixed(0)} µs, remove ${p.removeUs.toFixed(0)} µs → store I/O alone caps ingest at ${Math.round(1e6 / floorUs).toLocaleString("en-US")} rec/s; ` +
+      `${p.writesPerAppend.toFixed(1)} writes per append; with fdatasync ${p.syncReplaceUs.toFixed(0)} µs, ${p.syncAppendMs.toFixed(2)} ms per append`,
   };
 }
 

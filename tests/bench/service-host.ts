@@ -17,7 +17,7 @@ import { createApp } from "../../src/http/app.ts";
 import type { KeyedMutex } from "../../src/service/keyed-mutex.ts";
 import { createLogger } from "../../src/service/log.ts";
 import { createService } from "../../src/service/service.ts";
-import { atomicFsDriver } from "../../src/runtime/fs-driver.ts";
+import { openFsStore } from "../../src/runtime/fs-journal-driver.ts";
 import { cmsDispatcher } from "../../src/runtime/node-settings.ts";
 import { createRedisStore } from "../../src/runtime/redis.ts";
 import type { HostReply, HostRequest, StoreSizes } from "./host-protocol.ts";
@@ -29,7 +29,7 @@ const config = loaded.config;
 function storeFor(): { storage: Storage; locks?: KeyedMutex; close?: () => Promise<void> } {
   const spec = config.storage;
   if (spec.kind === "memory") return { storage: createStorage({ driver: memoryDriver() }) };
-  if (spec.kind === "fs") return { storage: createStorage({ driver: atomicFsDriver({ base: spec.dir }) }) };
+  if (spec.kind === "fs") return openFsStore(spec.dir);
   if (spec.kind === "redis") return createRedisStore(spec.url, { prefix: process.env.BENCH_REDIS_PREFIX });
   throw new Error(`bench host: STORAGE ${spec.kind} is not benchmarked`);
 }

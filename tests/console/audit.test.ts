@@ -3,11 +3,11 @@
  * time, shows on the page, and is pruned after AUDIT_RETENTION_DAYS by the reconciler's runs.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { journalState } from "../helpers/fs-store.ts";
 import { startService, type ServiceProcess } from "../helpers/service-process.ts";
 import { startSimCluster, type ServedCluster } from "../helpers/sim-cluster.ts";
 import { eventually } from "../helpers/wait.ts";
@@ -31,7 +31,7 @@ let sim: ServedCluster;
 let svc: ServiceProcess;
 let dir: string;
 
-/** Entries written as the fs store keeps them (one JSON file per key), before the service starts. */
+/** Entries in the fs store's previous layout (one JSON file per key), which the first start imports. */
 async function seed(at: number, name: string) {
   await mkdir(join(dir, "audit", "d", day(at)), { recursive: true });
   const entry = { at, meetingId: `seed-${name}`, meetingName: name, node: "cb-a", callId: "c1", from: "", to: "External Participant(s) in Meeting", cause: "seeded" };
@@ -62,8 +62,10 @@ test("the start-up reconcile prunes entries older than AUDIT_RETENTION_DAYS, and
   const since = `?since=${new Date(Date.now() - 60 * DAY).toISOString()}`;
   await eventually(async () => !(await audit(since)).some((e) => e.meetingName === "Too old"), { what: "the old entry pruned" });
   assert.ok((await audit(since)).some((e) => e.meetingName === "Recent enough"));
-  assert.ok(!existsSync(join(dir, "audit", "d", day(oldAt), `${String(oldAt).padStart(13, "0")}-seed0000`)), "removed from the store");
-  assert.deepEqual(JSON.parse(await readFile(join(dir, "audit", "days"), "utf8")), [day(keptAt)]);
+  // The fs store's journal, as the next start would load it.
+  const stored = await journalState(dir);
+  assert.ok(!stored.has(`audit:d:${day(oldAt)}:${String(oldAt).padStart(13, "0")}-seed0000`), "removed from the store");
+  assert.deepEqual(JSON.parse(stored.get("audit:days")!), [day(keptAt)]);
   assert.ok(svc.events().some((e) => e.msg === "audit entries pruned" && e.removed === 1));
 });
 

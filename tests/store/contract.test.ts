@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { createStorage, type Storage } from "unstorage";
 import memoryDriver from "unstorage/drivers/memory";
-import { atomicFsDriver } from "../../src/runtime/fs-driver.ts";
+import { fsJournalDriver } from "../../src/runtime/fs-journal-driver.ts";
 import { createRedisStore } from "../../src/runtime/redis.ts";
 import { redisMissing, startPrivateRedis, type PrivateRedis } from "../helpers/redis.ts";
 import { eventually } from "../helpers/wait.ts";
@@ -40,7 +40,14 @@ const backends: Backend[] = [
     name: "fs",
     async fresh() {
       const dir = await mkdtemp(join(tmpdir(), "cms-notify-contract-"));
-      return { storage: createStorage({ driver: atomicFsDriver({ base: dir }) }), dispose: () => rm(dir, { recursive: true, force: true }) };
+      const storage = createStorage({ driver: fsJournalDriver({ base: dir }) });
+      return {
+        storage,
+        dispose: async () => {
+          await storage.dispose();
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
     },
   },
   {
