@@ -12,7 +12,7 @@ import { mergeSettings, parseConfigFile } from "../config-file.ts";
 import { createApp } from "../http/app.ts";
 import { createLogger, errorText } from "../service/log.ts";
 import { createService } from "../service/service.ts";
-import { atomicFsDriver } from "./fs-driver.ts";
+import { openFsStore } from "./fs-journal-driver.ts";
 
 const DEFAULT_STORAGE = "deno-kv:./data/kv.sqlite";
 
@@ -30,8 +30,13 @@ async function storageFor(config: Config): Promise<Storage> {
     if (dir) await Deno.mkdir(dir, { recursive: true });
     return createStorage({ driver: denoKvDriver({ path: spec.path }) });
   }
-  // Deno runs the Node fs driver through its node:fs: the same files, the same atomic writes.
-  if (spec.kind === "fs") return createStorage({ driver: atomicFsDriver({ base: spec.dir }) });
+  // Deno runs the Node fs store through its node:fs: the same journal and lock, so a directory
+  // moves between the Node and Deno entries unchanged.
+  if (spec.kind === "fs") {
+    const store = openFsStore(spec.dir);
+    await store.ready();
+    return store.storage;
+  }
   return createStorage({ driver: memoryDriver() });
 }
 

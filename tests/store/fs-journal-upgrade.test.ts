@@ -8,7 +8,7 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { createStorage } from "unstorage";
-import { atomicFsDriver } from "../../src/runtime/fs-driver.ts";
+import { atomicFsDriver } from "../helpers/legacy-fs-driver.ts";
 import { freshDir, openStore } from "../helpers/fs-store.ts";
 
 const dirs: string[] = [];

@@ -1,7 +1,7 @@
 /**
- * The one-file-per-key fs store: Deno's `fs:<dir>`, and the layout that Node's journal store
- * (fs-journal-driver.ts) imports once when it finds no journal. Like unstorage's fs-lite, with two
- * differences that matter to us. Writes are atomic (a temporary file renamed over the old one), so a process killed
+ * The fs driver of releases before the journal (one file per key), kept only so tests can write
+ * the layout that src/runtime/fs-legacy-layout.ts imports.
+ * Like unstorage's fs-lite, with two differences that mattered. Writes are atomic (a temporary file renamed over the old one), so a process killed
  * mid-write leaves the old value or the new one, never half of one. And a failing disk is an
  * error: fs-lite resolves a failed read or delete to the Error object itself (it only means to
  * ignore ENOENT), which would let a 200 go out for a batch that was never stored.
