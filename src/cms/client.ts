@@ -6,8 +6,8 @@
 import type { Banner } from "../core/model.ts";
 import * as decode from "./decode.ts";
 import type { CmsErrorKind } from "./errors.ts";
-import { listAll } from "./paging.ts";
 import type { Exchange } from "./exchange.ts";
+import { listAll } from "./paging.ts";
 import { createTransport, type CmsReply } from "./transport.ts";
 import { children, parseXml, type XmlElement } from "./xml.ts";
 
@@ -27,6 +27,7 @@ export interface CmsRequestEvent {
   attempt: number;
 }
 
+/** A runtime's HTTP side for the client: its own exchange, or extra options for ofetch. */
 export type CmsTransportOptions = { exchange?: Exchange } & Record<string, unknown>;
 
 export interface CmsClientOptions {

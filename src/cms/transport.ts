@@ -2,7 +2,7 @@
  * One CMS API request, end to end: a slot from the node's limiter, the HTTP exchange with a
  * per-attempt deadline, the answer classified into success or a CmsError, an event per attempt,
  * and retries by the explicit policy. Runtime-neutral: the exchange is handed in by the runtime
- * (exchange.ts), or is ofetch over fetch; the rest needs only TextEncoder and btoa.
+ * (exchange.ts), or is ofetch over fetch; the rest needs only setTimeout, TextEncoder and btoa.
  */
 import { CmsError, kindForStatus, retryable, UnusableReply } from "./errors.ts";
 import { ExchangeFailure, type Exchange, type ExchangeReply } from "./exchange.ts";
@@ -40,13 +40,13 @@ export function createTransport(opts: CmsClientOptions): Send {
   const now = opts.now ?? Date.now;
   const limiter = createLimiter(opts.maxInFlightPerNode ?? 8);
   const { exchange: given, ...fetchOptions } = opts.fetchOptions ?? {};
-  const send: Exchange = given ?? fetchExchange(fetchOptions);
+  const httpExchange: Exchange = given ?? fetchExchange(fetchOptions);
   const headers = baseHeaders(opts);
   const formHeaders = { ...headers, "Content-Type": "application/x-www-form-urlencoded" };
 
   async function exchange(node: CmsNode, req: CmsRequest): Promise<CmsReply> {
     try {
-      return await send({
+      return await httpExchange({
         url: node.baseUrl.replace(/\/+$/, "") + req.path,
         method: req.method,
         headers: req.form ? formHeaders : headers,
