@@ -6,6 +6,7 @@
 import type { Banner } from "../core/model.ts";
 import * as decode from "./decode.ts";
 import type { CmsErrorKind } from "./errors.ts";
+import type { Exchange } from "./exchange.ts";
 import { listAll } from "./paging.ts";
 import { createTransport, type CmsReply } from "./transport.ts";
 import { children, parseXml, type XmlElement } from "./xml.ts";
@@ -26,6 +27,9 @@ export interface CmsRequestEvent {
   attempt: number;
 }
 
+/** A runtime's HTTP side for the client: its own exchange, or extra options for ofetch. */
+export type CmsTransportOptions = { exchange?: Exchange } & Record<string, unknown>;
+
 export interface CmsClientOptions {
   username: string;
   password: string;
@@ -34,8 +38,13 @@ export interface CmsClientOptions {
   /** Sent as CF-Access-Client-Id / CF-Access-Client-Secret on every request when set. */
   accessClientId?: string;
   accessClientSecret?: string;
-  /** Merged into every request: an undici `dispatcher` on Node, a Deno `client`. */
-  fetchOptions?: Record<string, unknown>;
+  /**
+   * What the runtime adds to the HTTP side, passed through the service and the CLI untouched:
+   * `exchange`, a function that makes the request itself (Node: undici.request, see
+   * src/runtime/undici-exchange.ts), or else options merged into every ofetch request (a Deno
+   * `client`). Without either, plain ofetch over the global fetch.
+   */
+  fetchOptions?: CmsTransportOptions;
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** One bound across all methods for one node. Default 8. */
   maxInFlightPerNode?: number;

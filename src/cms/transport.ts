@@ -1,11 +1,12 @@
 /**
- * One CMS API request, end to end: a slot from the node's limiter, the HTTP exchange through
- * ofetch with a per-attempt deadline, the answer classified into success or a CmsError, an
- * event per attempt, and retries by the explicit policy. Runtime-neutral: only fetch, Headers,
- * AbortController, setTimeout, TextEncoder and btoa, which Node, Deno and workerd all have.
+ * One CMS API request, end to end: a slot from the node's limiter, the HTTP exchange with a
+ * per-attempt deadline, the answer classified into success or a CmsError, an event per attempt,
+ * and retries by the explicit policy. Runtime-neutral: the exchange is handed in by the runtime
+ * (exchange.ts), or is ofetch over fetch; the rest needs only setTimeout, TextEncoder and btoa.
  */
-import { FetchError, ofetch, type FetchOptions } from "ofetch";
 import { CmsError, kindForStatus, retryable, UnusableReply } from "./errors.ts";
+import { ExchangeFailure, type Exchange, type ExchangeReply } from "./exchange.ts";
+import { fetchExchange } from "./fetch-exchange.ts";
 import { createLimiter } from "./limiter.ts";
 import { withRetry, type RetryPolicy } from "./retry.ts";
 import { failureDetail } from "./xml.ts";
@@ -23,11 +24,7 @@ export interface CmsRequest {
   idempotent: boolean;
 }
 
-export interface CmsReply {
-  status: number;
-  body: string;
-  headers: Headers;
-}
+export type CmsReply = ExchangeReply;
 
 export type Send = <T>(node: CmsNode, req: CmsRequest, decode: (reply: CmsReply) => T) => Promise<T>;
 
@@ -42,40 +39,24 @@ export function createTransport(opts: CmsClientOptions): Send {
   const random = opts.random ?? Math.random;
   const now = opts.now ?? Date.now;
   const limiter = createLimiter(opts.maxInFlightPerNode ?? 8);
-  // Extra options (an undici dispatcher on Node, a Deno HttpClient) ride along untouched.
-  const $fetch = ofetch.create({ ...opts.fetchOptions, retry: 0 } as FetchOptions);
+  const { exchange: given, ...fetchOptions } = opts.fetchOptions ?? {};
+  const httpExchange: Exchange = given ?? fetchExchange(fetchOptions);
   const headers = baseHeaders(opts);
+  const formHeaders = { ...headers, "Content-Type": "application/x-www-form-urlencoded" };
 
   async function exchange(node: CmsNode, req: CmsRequest): Promise<CmsReply> {
-    const controller = new AbortController();
-    // A reason object of our own tells "our deadline passed" apart from any other abort.
-    const deadline = new Error(`no complete answer within ${timeoutMs} ms`);
-    const timer = setTimeout(() => controller.abort(deadline), timeoutMs);
-    const fail = (kind: "timeout" | "unreachable", cause: unknown, note: string | undefined) =>
-      new CmsError({ kind, node: node.name, method: req.method, path: req.path, note, cause });
     try {
-      // Our own signal rather than ofetch's `timeout`: that one stops at the headers, while
-      // this deadline also covers reading the body.
-      const res = await $fetch.raw(node.baseUrl.replace(/\/+$/, "") + req.path, {
+      return await httpExchange({
+        url: node.baseUrl.replace(/\/+$/, "") + req.path,
         method: req.method,
-        headers: req.form ? { ...headers, "Content-Type": "application/x-www-form-urlencoded" } : headers,
-        body: req.form,
-        responseType: "text",
-        ignoreResponseError: true,
-        retry: 0,
-        signal: controller.signal,
+        headers: req.form ? formHeaders : headers,
+        form: req.form,
+        timeoutMs,
       });
-      return { status: res.status, body: res._data ?? "", headers: res.headers };
     } catch (err) {
-      // ofetch's FetchError keeps the request options, Authorization header included, one
-      // getter away; only the underlying network error is kept as the cause.
-      const original = err instanceof FetchError && err.cause !== undefined ? err.cause : err;
-      if (controller.signal.aborted && controller.signal.reason === deadline) {
-        throw fail("timeout", original, `after ${timeoutMs} ms`);
-      }
-      throw fail("unreachable", original, errorCode(original));
-    } finally {
-      clearTimeout(timer);
+      if (!(err instanceof ExchangeFailure)) throw err;
+      // The runtime's network error is the cause; the ExchangeFailure itself adds nothing.
+      throw new CmsError({ kind: err.kind, ...where(node, req), note: err.note, cause: err.cause });
     }
   }
 
@@ -143,14 +124,4 @@ function decodeOrBadReply<T>(node: CmsNode, req: CmsRequest, reply: CmsReply, de
     if (!(err instanceof UnusableReply)) throw err;
     throw new CmsError({ kind: "bad-reply", ...where(node, req), status: reply.status, note: err.message, cause: err });
   }
-}
-
-/** The first error code along the cause chain (ECONNREFUSED, UND_ERR_SOCKET, a TLS code…). */
-function errorCode(err: unknown): string | undefined {
-  for (let e = err, depth = 0; e !== null && typeof e === "object" && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
 }

@@ -5,13 +5,13 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { runCli } from "../cli/main.ts";
-import { cmsDispatcher, readSettings } from "./node-settings.ts";
+import { cmsTransport, readSettings } from "./node-settings.ts";
 
 const io = {
   out: (line: string) => process.stdout.write(`${line}\n`),
   err: (line: string) => process.stderr.write(`${line}\n`),
   settings: () => readSettings(),
-  cmsFetchOptions: (config: Parameters<typeof cmsDispatcher>[0]) => ({ dispatcher: cmsDispatcher(config) }),
+  cmsFetchOptions: cmsTransport,
   readText: (path: string) => readFile(path, "utf8"),
   async xmlFiles(path: string) {
     if (!(await stat(path)).isDirectory()) return [path];

@@ -10,7 +10,7 @@ import { createApp } from "../http/app.ts";
 import { createLogger, errorText } from "../service/log.ts";
 import { createService } from "../service/service.ts";
 import { openFsStore } from "./fs-journal-driver.ts";
-import { cmsDispatcher, readSettings } from "./node-settings.ts";
+import { cmsTransport, readSettings } from "./node-settings.ts";
 import { createRedisStore } from "./redis.ts";
 import type { KeyedMutex } from "../service/keyed-mutex.ts";
 
@@ -45,7 +45,7 @@ async function main() {
   const store = storeFor(config);
   // Commands fail fast while Redis is not connected; give it a moment before taking CDRs.
   await store.ready?.(5000);
-  const service = createService({ config, storage: store.storage, locks: store.locks, log, cmsFetchOptions: { dispatcher: cmsDispatcher(config) } });
+  const service = createService({ config, storage: store.storage, locks: store.locks, log, cmsFetchOptions: cmsTransport(config) });
   // The socket's peer: X-Forwarded-For only counts through TRUSTED_PROXIES (see http/client-address.ts).
   const app = createApp(service, { clientAddress: (c) => (c.env as HttpBindings).incoming.socket.remoteAddress });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -18,7 +18,7 @@ import type { KeyedMutex } from "../../src/service/keyed-mutex.ts";
 import { createLogger } from "../../src/service/log.ts";
 import { createService } from "../../src/service/service.ts";
 import { openFsStore } from "../../src/runtime/fs-journal-driver.ts";
-import { cmsDispatcher } from "../../src/runtime/node-settings.ts";
+import { cmsTransport } from "../../src/runtime/node-settings.ts";
 import { createRedisStore } from "../../src/runtime/redis.ts";
 import type { HostReply, HostRequest, StoreSizes } from "./host-protocol.ts";
 
@@ -38,7 +38,7 @@ const store = storeFor();
 const storeOps = countOperations(store.storage);
 // Logs go where node.ts sends them (stdout); the bench points that at /dev/null.
 const log = createLogger({ level: config.logLevel, write: (line) => process.stdout.write(`${line}\n`), now: Date.now });
-const service = createService({ config, storage: store.storage, locks: store.locks, log, cmsFetchOptions: { dispatcher: cmsDispatcher(config) } });
+const service = createService({ config, storage: store.storage, locks: store.locks, log, cmsFetchOptions: cmsTransport(config) });
 const server = serve({ fetch: createApp(service).fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {
   void untilReady().then(() => process.send!({ type: "listening", port: info.port }));
 });

@@ -1,34 +1,36 @@
 import { strict as assert } from "node:assert";
 import { after, before, test } from "node:test";
 import { createLimiter } from "../../src/cms/limiter.ts";
-import { startSim, testClient, type SimFixture } from "./fixture.ts";
+import { overEachExchange, startSim, testClient, type SimFixture } from "./fixture.ts";
 
-let f: SimFixture;
-before(async () => {
-  f = await startSim();
-});
-after(() => f.close());
+overEachExchange((via) => {
+  let f: SimFixture;
+  before(async () => {
+    f = await startSim();
+  });
+  after(() => f.close());
 
-test("maxInFlightPerNode bounds concurrent requests to one node across all methods", async () => {
-  const a = f.cluster.node("cb-a");
-  const b = f.cluster.node("cb-b");
-  for (const sim of [a, b]) {
-    sim.latencyMs = 30;
-    sim.requests.peakInFlight = 0;
-  }
-  const callsA = Array.from({ length: 10 }, (_, i) => a.startCall({ name: `A${i}` }).call.id);
-  const callsB = Array.from({ length: 10 }, (_, i) => b.startCall({ name: `B${i}` }).call.id);
-  const { client } = testClient({ maxInFlightPerNode: 2 });
-  const banner = { text: "Restricted meeting", position: "top", duration: "permanent" } as const;
+  test("maxInFlightPerNode bounds concurrent requests to one node across all methods", async () => {
+    const a = f.cluster.node("cb-a");
+    const b = f.cluster.node("cb-b");
+    for (const sim of [a, b]) {
+      sim.latencyMs = 30;
+      sim.requests.peakInFlight = 0;
+    }
+    const callsA = Array.from({ length: 10 }, (_, i) => a.startCall({ name: `A${i}` }).call.id);
+    const callsB = Array.from({ length: 10 }, (_, i) => b.startCall({ name: `B${i}` }).call.id);
+    const { client } = testClient(via, { maxInFlightPerNode: 2 });
+    const banner = { text: "Restricted meeting", position: "top", duration: "permanent" } as const;
 
-  await Promise.all([
-    ...callsA.map((id, i) => (i % 2 ? client.getCall(f.nodeOf("cb-a"), id) : client.setCallMessage(f.nodeOf("cb-a"), id, banner))),
-    ...callsB.map((id) => client.getCall(f.nodeOf("cb-b"), id)),
-  ]);
+    await Promise.all([
+      ...callsA.map((id, i) => (i % 2 ? client.getCall(f.nodeOf("cb-a"), id) : client.setCallMessage(f.nodeOf("cb-a"), id, banner))),
+      ...callsB.map((id) => client.getCall(f.nodeOf("cb-b"), id)),
+    ]);
 
-  // Each node has its own bound: both reach it, neither goes past it.
-  assert.equal(a.requests.peakInFlight, 2);
-  assert.equal(b.requests.peakInFlight, 2);
+    // Each node has its own bound: both reach it, neither goes past it.
+    assert.equal(a.requests.peakInFlight, 2);
+    assert.equal(b.requests.peakInFlight, 2);
+  });
 });
 
 test("waiters get a slot in the order they asked", async () => {

@@ -1,5 +1,5 @@
 // HTTPS to a node whose certificate comes from a private CA: trusted only through the CA handed
-// in as an opaque fetch option (an undici Agent on Node), never through a process-wide setting.
+// in with the client's transport (an undici Agent on Node), never through a process-wide setting.
 import { strict as assert } from "node:assert";
 import { rm } from "node:fs/promises";
 import { after, before, test } from "node:test";
@@ -7,7 +7,7 @@ import { Agent } from "undici";
 import { CmsError } from "../../src/cms/errors.ts";
 import { createSimCluster, serveSimNode, type ServedNode, type SimNode } from "../../src/sim/index.ts";
 import { makeTestCa, type TestCa } from "../helpers/tls.ts";
-import { PASSWORD, testClient, USERNAME } from "./fixture.ts";
+import { overEachExchange, PASSWORD, shownOf, testClient, USERNAME } from "./fixture.ts";
 
 let ca: TestCa;
 let sim: SimNode;
@@ -26,27 +26,32 @@ after(async () => {
   await rm(ca.dir, { recursive: true, force: true });
 });
 
-test("talks HTTPS to a node signed by a private CA given as a dispatcher", async () => {
-  assert.match(served.url, /^https:\/\//);
-  const { call } = sim.startCall({ name: "Weekly sync" });
-  const { client } = testClient({ fetchOptions: { dispatcher: agent } });
-  const node = { name: "cb-a", baseUrl: served.url };
+overEachExchange((via) => {
+  test("talks HTTPS to a node signed by a private CA given as a dispatcher", async () => {
+    assert.match(served.url, /^https:\/\//);
+    const { call } = sim.startCall({ name: "Weekly sync" });
+    const { client } = testClient(via, { fetchOptions: via.transport(agent) });
+    const node = { name: "cb-a", baseUrl: served.url };
 
-  await client.setCallMessage(node, call.id, { text: "External participants present", position: "top", duration: "permanent" });
+    await client.setCallMessage(node, call.id, { text: "External participants present", position: "top", duration: "permanent" });
 
-  assert.deepEqual((await client.getCall(node, call.id)).message, {
-    text: "External participants present",
-    position: "top",
-    duration: "permanent",
+    assert.deepEqual((await client.getCall(node, call.id)).message, {
+      text: "External participants present",
+      position: "top",
+      duration: "permanent",
+    });
   });
-});
 
-test("without the CA the node is 'unreachable', naming the certificate problem", async () => {
-  const { client } = testClient({ retry: { attempts: 1 } });
+  test("without the CA the node is 'unreachable', naming the certificate problem", async () => {
+    const { client } = testClient(via, { retry: { attempts: 1 } });
 
-  const err = await client.listCalls({ name: "cb-a", baseUrl: served.url }).catch((e: unknown) => e);
+    const err = await client.listCalls({ name: "cb-a", baseUrl: served.url }).catch((e: unknown) => e);
 
-  assert.ok(err instanceof CmsError);
-  assert.equal(err.kind, "unreachable");
-  assert.match(err.message, /unreachable (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/);
+    assert.ok(err instanceof CmsError);
+    assert.equal(err.kind, "unreachable");
+    assert.match(err.message, /unreachable (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/);
+    for (const secret of [PASSWORD, btoa(`${USERNAME}:${PASSWORD}`)]) {
+      assert.equal(shownOf(err).includes(secret), false, "a secret leaked into the error");
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import * as decode from "../../src/cms/decode.ts";
 import { UnusableReply } from "../../src/cms/errors.ts";
-import { children, failureDetail, parseXml } from "../../src/cms/xml.ts";
+import { attr, children, failureDetail, parseXml } from "../../src/cms/xml.ts";
 
 test("a list of one item is still a list, and values stay strings", () => {
   const { root } = parseXml(
@@ -12,6 +12,21 @@ test("a list of one item is still a list, and values stay strings", () => {
   assert.deepEqual(children(root, "callLeg").map(decode.legSummary), [
     { id: "007", name: "0042", remoteParty: "+4670123456@gw.example" },
   ]);
+});
+
+test("list items are arrays in any spelling, and only directly under their list", () => {
+  const { root } = parseXml('<CallLegs total="1"><callleg id="a"><call>c1</call></callleg></CallLegs>', "callLegs");
+  assert.ok(Array.isArray(root.callleg));
+  assert.deepEqual(children(root, "callLeg").map(decode.legSummary), [{ id: "a", callId: "c1" }]);
+  // <call> inside a leg is the leg's call id, not a one-item list of calls.
+  const leg = parseXml('<callLeg id="b"><call>c2</call></callLeg>', "callLeg").root;
+  assert.equal(leg.call, "c2");
+});
+
+test("the declaration and processing instructions before the root are not taken for it", () => {
+  const { name, root } = parseXml('<?xml version="1.0" encoding="UTF-8"?>\n<?xml-stylesheet href="a.xsl"?>\n<calls total="0"/>', "calls");
+  assert.equal(name, "calls");
+  assert.equal(attr(root, "total"), "0");
 });
 
 test("leg detail reads subType in either spelling and state flags under <status>", () => {
