@@ -52,8 +52,10 @@ function runSuite(suite: string, cmd: string, args: string[], env: NodeJS.Proces
 
 const runtimes = (process.env.TEST_RUNTIMES ?? "node,deno,workerd").split(",").map((r) => r.trim());
 const only = process.argv.slice(2);
-const all = only.length ? only : findTests("tests", ["bench", "fixtures", "helpers", "deno", "workerd"]).sort();
 const isDeno = (f: string) => f.split(sep).includes("deno");
+// A directory named on the command line stands for every test file under it.
+const expand = (arg: string) => (statSync(arg).isDirectory() && !isDeno(arg) ? findTests(arg, ["fixtures", "helpers"]) : [arg]);
+const all = only.length ? only.flatMap(expand).sort() : findTests("tests", ["bench", "fixtures", "helpers", "deno", "workerd"]).sort();
 const files = all.filter((f) => !isDeno(f));
 const scenarios = files.filter((f) => f.split(sep).includes("scenarios"));
 const denoFiles = only.length ? only.filter(isDeno) : ["tests/deno/"];
