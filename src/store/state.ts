@@ -32,6 +32,9 @@ export class StoreError extends Error {
 
 export type StateStore = ReturnType<typeof createStateStore>;
 
+/** Keys per getItems when reading many: well under a process's file-descriptor limit. */
+const READ_SLICE = 500;
+
 /** Runs a store operation; any failure becomes a StoreError that says what was being done. */
 export async function guard<T>(what: string, op: () => Promise<T>): Promise<T> {
   try {
@@ -51,12 +54,31 @@ export function createStateStore(storage: Storage) {
     });
   const set = (key: string, value: unknown) => guard(`write of ${key}`, () => storage.setItem(key, value as never));
   const del = (key: string) => guard(`delete of ${key}`, () => storage.removeItem(key));
+  /**
+   * Values of many keys in the order asked, read in slices: the fs driver opens a file per key,
+   * and tens of thousands at once run out of file descriptors (EMFILE). Order holds because our
+   * Storage has one mount, and unstorage answers a mount's keys in the order given. No keys, no
+   * store call.
+   */
+  const getMany = async (what: string, ks: string[]): Promise<unknown[]> => {
+    const values: unknown[] = [];
+    for (let i = 0; i < ks.length; i += READ_SLICE) {
+      const items = await guard(what, () => storage.getItems(ks.slice(i, i + READ_SLICE)));
+      for (const { value } of items) values.push(value);
+    }
+    return values;
+  };
 
   return {
     storage,
     getCall: async (nodeKey: string, callId: string) => decodeCall(await get(keys.call(nodeKey, callId)), nodeKey, callId),
     putCall: (doc: CallDoc) => set(keys.call(doc.call.nodeKey, doc.call.id), encodeCall(doc)),
     deleteCall: (nodeKey: string, callId: string) => del(keys.call(nodeKey, callId)),
+    /** Several call documents in one read (one round trip on Redis). */
+    async getCalls(refs: { nodeKey: string; callId: string }[]): Promise<(CallDoc | undefined)[]> {
+      const values = await getMany("read of calls", refs.map((r) => keys.call(r.nodeKey, r.callId)));
+      return values.map((value, i) => decodeCall(value, refs[i]!.nodeKey, refs[i]!.callId));
+    },
 
     // unstorage reads an all-digit string back as a number; ids are strings whatever they look like.
     getLegCall: async (nodeKey: string, legId: string) => asString(await get<string>(keys.legCall(nodeKey, legId))),
@@ -96,6 +118,11 @@ export function createStateStore(storage: Storage) {
     getApplied: (node: string, callId: string) => get<AppliedRecord>(keys.applied(node, callId)),
     putApplied: (node: string, callId: string, rec: AppliedRecord) => set(keys.applied(node, callId), rec),
     deleteApplied: (node: string, callId: string) => del(keys.applied(node, callId)),
+    /** The applied records of several node-calls in one read. */
+    async getAppliedMany(refs: { node: string; callId: string }[]): Promise<(AppliedRecord | undefined)[]> {
+      const values = await getMany("read of applied banners", refs.map((r) => keys.applied(r.node, r.callId)));
+      return values.map((value) => (value ?? undefined) as AppliedRecord | undefined);
+    },
 
     getHighWater: async (session: string) => (await get<number>(keys.highWater(session))) ?? -1,
     putHighWater: (session: string, index: number) => set(keys.highWater(session), index),
@@ -114,23 +141,24 @@ export function createStateStore(storage: Storage) {
     /** Every call document: for the reconciler and the status view, never for the CDR path. */
     async allCalls(): Promise<CallDoc[]> {
       const ks = await guard("listing of calls", () => storage.getKeys(keys.callPrefix));
-      const items = await guard("read of calls", () => storage.getItems(ks));
-      return items.flatMap(({ key, value }) => {
+      const values = await getMany("read of calls", ks);
+      return ks.flatMap((key, i) => {
         const [, nodeKey, callId] = key.split(":");
-        const doc = nodeKey && callId ? decodeCall(value, nodeKey, callId) : undefined;
+        const doc = nodeKey && callId ? decodeCall(values[i], nodeKey, callId) : undefined;
         return doc ? [doc] : [];
       });
     },
     async allPending(): Promise<LegFact[]> {
       const ks = await guard("listing of pending legs", () => storage.getKeys(keys.pendingPrefix));
-      const items = await guard("read of pending legs", () => storage.getItems(ks));
-      return items.map((i) => i.value as LegFact | null).filter((d): d is LegFact => Boolean(d));
+      const values = await getMany("read of pending legs", ks);
+      return values.filter((d): d is LegFact => Boolean(d));
     },
     async allApplied(): Promise<{ node: string; callId: string; rec: AppliedRecord }[]> {
       const ks = await guard("listing of applied banners", () => storage.getKeys(keys.appliedPrefix));
-      const items = await guard("read of applied banners", () => storage.getItems(ks));
-      return items.flatMap(({ key, value }) => {
+      const values = await getMany("read of applied banners", ks);
+      return ks.flatMap((key, i) => {
         const [, node, callId] = key.split(":");
+        const value = values[i];
         return value && node && callId ? [{ node, callId, rec: value as AppliedRecord }] : [];
       });
     },
