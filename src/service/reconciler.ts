@@ -15,6 +15,7 @@ import type { CallDoc, StateStore } from "../store/state.ts";
 import type { Applier } from "./applier.ts";
 import type { KeyedMutex } from "./keyed-mutex.ts";
 import { errorText, type Logger } from "./log.ts";
+import type { NodeKeys } from "./node-keys.ts";
 import type { NodeResolver } from "./node-resolver.ts";
 import { adoptMessage } from "./reconcile-message.ts";
 
@@ -39,6 +40,7 @@ export function createReconciler(deps: {
   cms: CmsClient;
   resolver: NodeResolver;
   applier: Applier;
+  nodeKeys: NodeKeys;
   policy: Policy;
   log: Logger;
   mutex: KeyedMutex;
@@ -127,7 +129,7 @@ export function createReconciler(deps: {
       await state.putCall(merged);
       await state.addMeetingCall(call);
     });
-    if (isUnresolved(nodeKey)) await mutex.run("nodekeys", () => state.addNodeKey(nodeKey));
+    if (isUnresolved(nodeKey)) await deps.nodeKeys.add(nodeKey);
     const adopted = await mutex.run(`meeting:${meetingIdOf(detail)}`, () =>
       adoptMessage({ state, node: node.name, call: detail, startedAt: report.startedAt, own: (t) => isOwnText(t, policy), log }),
     );
