@@ -18,6 +18,14 @@ import { countReadsOf, serviceOn } from "./fixture.ts";
 
 const EXTERNAL = "External Participant(s) in Meeting";
 
+// Addresses in the cluster map let an instance resolve a bridge GUID to its node.
+let sim: ServedCluster;
+before(async () => {
+  sim = await startSimCluster(["cb-a", "cb-b"], { tls: false });
+  for (const n of sim.cluster.nodes) n.address = sim.urls[n.name]!;
+});
+after(() => sim.close());
+
 test("sole writer: the list is read from the store once; its own additions show at once", async () => {
   const storage = createStorage({ driver: memoryDriver() });
   const state = createStateStore(storage);
@@ -46,7 +54,6 @@ test("shared store: each list() reads again, and shows what another instance add
 });
 
 test("a service on a memory store reads the list once, however many banner runs it makes", async () => {
-  const sim = await startSimCluster(["cb-a", "cb-b"], { tls: false });
   const storage = createStorage({ driver: memoryDriver() });
   const reads = countReadsOf(storage, keys.nodeKeys);
   const svc = serviceOn(sim, { storage, bannerWindowMs: 0 });
@@ -62,7 +69,6 @@ test("a service on a memory store reads the list once, however many banner runs 
     assert.equal(reads(), 1);
   } finally {
     await svc.stop();
-    await sim.close();
   }
 });
 
@@ -72,12 +78,6 @@ test("a service on a memory store reads the list once, however many banner runs 
  * instance through /cdr without a node name: it is stored under the bridge's GUID, a source the
  * first instance has never seen. The first instance's next run must still count the guest there.
  */
-let sim: ServedCluster;
-before(async () => {
-  sim = await startSimCluster(["cb-a", "cb-b"], { tls: false });
-  for (const n of sim.cluster.nodes) n.address = sim.urls[n.name]!;
-});
-after(() => sim.close());
 
 test("shared store: a source another instance added is in this instance's next banner run", async () => {
   const storage = createStorage({ driver: memoryDriver() });
