@@ -9,12 +9,13 @@ import { CmsError } from "../cms/errors.ts";
 import type { Banner, BannerChange, Policy } from "../core/model.ts";
 
 export type { BannerChange };
-import type { CallDoc, StateStore } from "../store/state.ts";
+import type { AppliedRecord, CallDoc, StateStore } from "../store/state.ts";
 import type { WorkItem } from "./ingest.ts";
 import { workKey } from "./ingest.ts";
 import type { KeyedMutex } from "./keyed-mutex.ts";
 import { errorText, type Logger } from "./log.ts";
-import { knownNodeKeys, loadMeeting, type Meeting } from "./meetings.ts";
+import { loadMeeting, type Meeting } from "./meetings.ts";
+import type { NodeKeys } from "./node-keys.ts";
 import type { NodeResolver } from "./node-resolver.ts";
 import { createWorkQueue } from "./work-queue.ts";
 
@@ -25,9 +26,11 @@ export interface ApplierDeps {
   policy: Policy;
   log: Logger;
   mutex: KeyedMutex;
-  nodeNames: string[];
+  nodeKeys: NodeKeys;
   now: () => number;
   concurrency?: number;
+  /** How long a meeting's banner run waits for more changes to that meeting; 0 runs at once. */
+  windowMs?: number;
   retryMaxMs?: number;
   /** Look at what the call shows before each write (CMS_READ_BEFORE_WRITE). */
   readBeforeWrite?: boolean;
@@ -40,6 +43,13 @@ export interface ApplierDeps {
 
 export type Applier = ReturnType<typeof createApplier>;
 
+/**
+ * A meeting's joins and leaves come in several batches within milliseconds (a wave of CDRs, two
+ * nodes posting); waiting this long lets them share one banner run instead of one run each. The
+ * budget allows banners to be right within 1 s of the last CDR, so 20 ms costs nothing visible.
+ */
+export const BANNER_WINDOW_MS = 20;
+
 export function sameBanner(a: Banner | null, b: Banner | null): boolean {
   if (!a || !b) return a === b;
   return a.text === b.text && a.position === b.position && a.duration === b.duration;
@@ -50,6 +60,7 @@ export function createApplier(deps: ApplierDeps) {
 
   const queue = createWorkQueue<WorkItem>({
     concurrency: deps.concurrency ?? 16,
+    windowMs: deps.windowMs ?? BANNER_WINDOW_MS,
     retryMaxMs: deps.retryMaxMs,
     key: workKey,
     run: (item, cause) => (item.kind === "meeting" ? applyMeeting(item.meetingId, cause) : learnCall(item.nodeKey, item.callId, cause)),
@@ -62,9 +73,15 @@ export function createApplier(deps: ApplierDeps) {
   const applyMeeting = (meetingId: string, cause: string) => mutex.run(`meeting:${meetingId}`, () => applyMeetingNow(meetingId, cause));
 
   async function applyMeetingNow(meetingId: string, cause: string) {
-    const nodeKeys = await knownNodeKeys(state, deps.nodeNames);
-    const meeting = await loadMeeting(state, meetingId, nodeKeys, policy);
-    const outcomes = await Promise.allSettled(meeting.calls.map((doc) => applyCall(meeting, doc, cause)));
+    const meeting = await loadMeeting(state, meetingId, await deps.nodeKeys.list(), policy);
+    const placed = await Promise.allSettled(meeting.calls.map((doc) => nodeOf(doc)));
+    const found = placed.flatMap((p, i) => (p.status === "fulfilled" ? [{ doc: meeting.calls[i]!, node: p.value }] : []));
+    // What we last applied on every node-call of the meeting, in one read.
+    const applied = await state.getAppliedMany(found.map((f) => ({ node: f.node.name, callId: f.doc.call.id })));
+    const outcomes = [
+      ...placed.filter((p) => p.status === "rejected"),
+      ...(await Promise.allSettled(found.map((f, i) => applyCall(meeting, f.doc, f.node, applied[i], cause)))),
+    ];
     if (outcomes.some((o) => o.status === "fulfilled" && o.value === "gone")) {
       queue.add({ kind: "meeting", meetingId }, "a call of the meeting is gone");
     }
@@ -72,11 +89,14 @@ export function createApplier(deps: ApplierDeps) {
     if (failed.length) throw new AggregateError(failed.map((f) => f.reason), failed.map((f) => errorText(f.reason)).join("; "));
   }
 
-  async function applyCall(meeting: Meeting, doc: CallDoc, cause: string): Promise<"same" | "foreign" | "set" | "gone"> {
+  async function nodeOf(doc: CallDoc): Promise<CmsNode> {
+    const node = await resolver.resolve(doc.call.nodeKey, doc.call.id);
+    if (!node) throw new Error(`no configured node hosts call ${doc.call.id} (${doc.call.nodeKey})`);
+    return node;
+  }
+
+  async function applyCall(meeting: Meeting, doc: CallDoc, node: CmsNode, applied: AppliedRecord | undefined, cause: string): Promise<"same" | "foreign" | "set" | "gone"> {
     const callId = doc.call.id;
-    const node = await resolver.resolve(doc.call.nodeKey, callId);
-    if (!node) throw new Error(`no configured node hosts call ${callId} (${doc.call.nodeKey})`);
-    const applied = await state.getApplied(node.name, callId);
     if (applied?.foreign) return "foreign";
     const current = applied?.banner ?? null;
     const desired = meeting.decision.banner;

@@ -26,7 +26,7 @@ export function decideMeeting(id: string, calls: CallDoc[], policy: Policy): Mee
 
 export async function loadMeeting(state: StateStore, meetingId: string, nodeKeys: string[], policy: Policy): Promise<Meeting> {
   const refs = await state.meetingCalls(meetingId, nodeKeys);
-  const docs = await Promise.all(refs.map((r) => state.getCall(r.nodeKey, r.callId)));
+  const docs = await state.getCalls(refs);
   // A list entry can outlive its document by a crash between two writes; the document decides.
   const calls = docs.filter((d): d is CallDoc => Boolean(d && !d.call.stub && meetingIdOf(d.call) === meetingId));
   return decideMeeting(meetingId, calls, policy);
@@ -41,9 +41,4 @@ export async function allMeetings(state: StateStore, policy: Policy): Promise<Me
     byMeeting.set(id, [...(byMeeting.get(id) ?? []), doc]);
   }
   return [...byMeeting].map(([id, calls]) => decideMeeting(id, calls, policy));
-}
-
-/** The nodeKeys a meeting's calls may live under: configured nodes and any unresolved source seen. */
-export async function knownNodeKeys(state: StateStore, nodeNames: string[]): Promise<string[]> {
-  return [...new Set([...nodeNames, ...(await state.nodeKeys())])];
 }

@@ -15,6 +15,7 @@ import type { CallDoc, StateStore } from "../store/state.ts";
 import type { Applier } from "./applier.ts";
 import type { KeyedMutex } from "./keyed-mutex.ts";
 import { errorText, type Logger } from "./log.ts";
+import type { NodeKeys } from "./node-keys.ts";
 import type { NodeResolver } from "./node-resolver.ts";
 import { adoptMessage } from "./reconcile-message.ts";
 
@@ -31,6 +32,15 @@ export interface ReconcileReport {
   failedNodes: string[];
 }
 
+/** What one run shares between its nodes and calls. */
+interface RunContext {
+  report: ReconcileReport;
+  /** Pending legs as read at the start, by `<nodeKey>:<legId>`. */
+  pending: Map<string, LegFact>;
+  /** Meetings whose banner the run hands to the applier at its end. */
+  meetings: Set<string>;
+}
+
 /** A leg waiting this long without a call (IVR, lost callLegEnd) is forgotten. */
 const PENDING_TTL_MS = 60 * 60 * 1000;
 
@@ -39,6 +49,7 @@ export function createReconciler(deps: {
   cms: CmsClient;
   resolver: NodeResolver;
   applier: Applier;
+  nodeKeys: NodeKeys;
   policy: Policy;
   log: Logger;
   mutex: KeyedMutex;
@@ -54,21 +65,28 @@ export function createReconciler(deps: {
       legsAdded: 0, legsRemoved: 0, messagesCorrected: 0, failedNodes: [],
     };
     const docs = await state.allCalls();
+    // Read once for the run rather than once per leg; a leg a CDR leaves pending after this read
+    // is asked of the API instead, which knows it as well.
+    const pendingLegs = await state.allPending();
+    const ctx: RunContext = { report, pending: new Map(pendingLegs.map((l) => [`${l.nodeKey}:${l.id}`, l])), meetings: new Set() };
     const byNode = new Map<string, CallDoc[]>();
     for (const doc of docs) {
+      if (!doc.call.stub) ctx.meetings.add(meetingIdOf(doc.call));
       const node = await resolver.resolve(doc.call.nodeKey, doc.call.id).catch(() => undefined);
       if (node) byNode.set(node.name, [...(byNode.get(node.name) ?? []), doc]);
     }
-    await Promise.all(deps.nodes.map((node) => reconcileNode(node, byNode.get(node.name) ?? [], report)));
-    await forgetStalePending(report);
-    const meetings = new Set((await state.allCalls()).filter((d) => !d.call.stub).map((d) => meetingIdOf(d.call)));
-    for (const meetingId of meetings) deps.applier.enqueue({ kind: "meeting", meetingId }, `reconcile (${reason})`);
+    await Promise.all(deps.nodes.map((node) => reconcileNode(node, byNode.get(node.name) ?? [], ctx)));
+    await forgetStalePending(pendingLegs, report);
+    // The meetings known at the start (some lost calls) and those seen live; calls that CDRs
+    // added meanwhile had their meetings queued by intake.
+    for (const meetingId of ctx.meetings) deps.applier.enqueue({ kind: "meeting", meetingId }, `reconcile (${reason})`);
     report.ms = now() - report.startedAt;
     log.info("reconciled", { ...report });
     return report;
   }
 
-  async function reconcileNode(node: CmsNode, known: CallDoc[], report: ReconcileReport) {
+  async function reconcileNode(node: CmsNode, known: CallDoc[], ctx: RunContext) {
+    const { report } = ctx;
     let live;
     try {
       live = await cms.listCalls(node);
@@ -80,7 +98,7 @@ export function createReconciler(deps: {
     report.calls += live.length;
     const liveIds = new Set(live.map((c) => c.id));
     const knownById = new Map(known.map((d) => [d.call.id, d]));
-    const results = await Promise.allSettled(live.map((c) => reconcileCall(node, c.id, knownById.get(c.id), report)));
+    const results = await Promise.allSettled(live.map((c) => reconcileCall(node, c.id, knownById.get(c.id), ctx)));
     for (const r of results) {
       if (r.status === "rejected") log.warn("reconcile: call skipped", { node: node.name, error: errorText(r.reason) });
     }
@@ -95,52 +113,58 @@ export function createReconciler(deps: {
     }
   }
 
-  async function reconcileCall(node: CmsNode, callId: string, known: CallDoc | undefined, report: ReconcileReport) {
+  async function reconcileCall(node: CmsNode, callId: string, known: CallDoc | undefined, ctx: RunContext) {
+    const { report } = ctx;
     const [detail, legs] = await Promise.all([cms.getCall(node, callId), cms.listCallLegs(node, callId)]);
     const nodeKey = known?.call.nodeKey ?? node.name;
     const newLegs = await Promise.all(
       legs
         .filter((l) => !known?.legs[l.id])
-        .map(async (l) => (await state.getPending(nodeKey, l.id)) ?? legFromApi(await cms.getCallLeg(node, l.id), nodeKey, now())),
+        .map(async (l) => ctx.pending.get(`${nodeKey}:${l.id}`) ?? legFromApi(await cms.getCallLeg(node, l.id), nodeKey, now())),
     );
     const liveLegIds = new Set(legs.map((l) => l.id));
-    await mutex.run(nodeKey, async () => {
+    const meetingId = await mutex.run(nodeKey, async () => {
       const doc = (await state.getCall(nodeKey, callId)) ?? undefined;
       const call = callFromApi(detail, nodeKey, doc, now());
       const merged: CallDoc = { ...doc, call, legs: { ...doc?.legs } };
-      for (const leg of newLegs) {
-        // Already known, or left after the list was fetched: the CDR is newer than our list.
-        if (merged.legs[leg.id] || merged.ended?.[leg.id]) continue;
-        merged.legs[leg.id] = { ...leg, callId, inIvr: false };
-        await state.putLegCall(nodeKey, leg.id, callId);
-        await state.deletePending(nodeKey, leg.id);
-        report.legsAdded++;
-      }
-      for (const leg of Object.values(merged.legs)) {
-        if (liveLegIds.has(leg.id) || leg.seenAt >= report.startedAt) continue;
-        delete merged.legs[leg.id];
-        await state.deleteLegCall(nodeKey, leg.id);
-        report.legsRemoved++;
-      }
+      // Already known, or left after the list was fetched: the CDR is newer than our list.
+      const added = newLegs.filter((leg) => !merged.legs[leg.id] && !merged.ended?.[leg.id]);
+      for (const leg of added) merged.legs[leg.id] = { ...leg, callId, inIvr: false };
+      const gone = Object.values(merged.legs).filter((leg) => !liveLegIds.has(leg.id) && leg.seenAt < report.startedAt);
+      for (const leg of gone) delete merged.legs[leg.id];
+      // Pointers first, then the document, as intake writes them. A pending copy may have been
+      // stored after this run's read of them, so every added leg's is removed, not only those read.
+      await Promise.all([
+        ...added.flatMap((leg) => [state.putLegCall(nodeKey, leg.id, callId), state.deletePending(nodeKey, leg.id)]),
+        ...gone.map((leg) => state.deleteLegCall(nodeKey, leg.id)),
+      ]);
+      report.legsAdded += added.length;
+      report.legsRemoved += gone.length;
       if (!doc) report.callsAdded++;
       if (doc && !doc.call.stub && meetingIdOf(doc.call) !== meetingIdOf(call)) await state.removeMeetingCall(doc.call);
       await state.putCall(merged);
       await state.addMeetingCall(call);
+      return meetingIdOf(call);
     });
-    if (isUnresolved(nodeKey)) await mutex.run("nodekeys", () => state.addNodeKey(nodeKey));
-    const adopted = await mutex.run(`meeting:${meetingIdOf(detail)}`, () =>
+    if (isUnresolved(nodeKey)) await deps.nodeKeys.add(nodeKey);
+    ctx.meetings.add(meetingId);
+    const adopted = await mutex.run(`meeting:${meetingId}`, () =>
       adoptMessage({ state, node: node.name, call: detail, startedAt: report.startedAt, own: (t) => isOwnText(t, policy), log }),
     );
     if (adopted) report.messagesCorrected++;
   }
 
-  async function forgetStalePending(report: ReconcileReport) {
+  /** Pending legs that waited past their time, from the run's read; each is checked again under its node's lease. */
+  async function forgetStalePending(pendingLegs: LegFact[], report: ReconcileReport) {
     const cutoff = report.startedAt - PENDING_TTL_MS;
-    for (const leg of await state.allPending()) {
-      if (leg.seenAt < cutoff) {
-        await mutex.run(leg.nodeKey, () => state.deletePending(leg.nodeKey, leg.id));
+    for (const leg of pendingLegs) {
+      if (leg.seenAt >= cutoff) continue;
+      await mutex.run(leg.nodeKey, async () => {
+        const fresh = await state.getPending(leg.nodeKey, leg.id);
+        if (!fresh || fresh.seenAt >= cutoff) return;
+        await state.deletePending(leg.nodeKey, leg.id);
         report.legsRemoved++;
-      }
+      });
     }
   }
 

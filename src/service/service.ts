@@ -18,6 +18,7 @@ import { createHistograms } from "./histograms.ts";
 import { ingestBatch, type IngestResult } from "./ingest.ts";
 import { createKeyedMutex, type KeyedMutex } from "./keyed-mutex.ts";
 import { errorText, type Logger } from "./log.ts";
+import { createNodeKeys } from "./node-keys.ts";
 import { createNodeResolver } from "./node-resolver.ts";
 import { createReconciler } from "./reconciler.ts";
 
@@ -30,6 +31,8 @@ export interface ServiceDeps {
   locks?: KeyedMutex;
   now?: () => number;
   onBannerChange?: (change: BannerChange) => void;
+  /** How long a meeting's banner run waits for more changes to it (default BANNER_WINDOW_MS; 0 = at once). */
+  bannerWindowMs?: number;
   /**
    * What describes this instance. On Workers a service object lasts one request (workerd lets no
    * promise or I/O cross requests), so the entry keeps these for the isolate and hands them in.
@@ -56,7 +59,6 @@ export function createService(deps: ServiceDeps) {
   const events = createEventHub();
   const audit = createAuditLog(deps.storage);
   const mutex = deps.locks ?? createKeyedMutex();
-  const knownNodeKeys = new Set(config.nodes.map((n) => n.name));
   const cms = createCmsClient({
     username: config.cms.username,
     password: config.cms.password,
@@ -72,10 +74,15 @@ export function createService(deps: ServiceDeps) {
       if (e.outcome !== "ok") log.debug("CMS request failed", { ...e });
     },
   });
-  const nodeNames = config.nodes.map((n) => n.name);
+  // Memory and fs stores belong to this process alone (several instances need Redis); leases
+  // injected mean a store shared with other instances, whatever its kind. Workers' KV is shared
+  // without leases, and Deno KV may be remote: neither is memory or fs.
+  const soleWriter = !deps.locks && (config.storage.kind === "memory" || config.storage.kind === "fs");
+  const nodeKeys = createNodeKeys({ state, mutex, configured: config.nodes.map((n) => n.name), soleWriter });
   const resolver = createNodeResolver({ nodes: config.nodes, state, cms, log });
   const applier = createApplier({
-    state, cms, resolver, policy: config.policy, log, mutex, nodeNames, now,
+    state, cms, resolver, policy: config.policy, log, mutex, nodeKeys, now,
+    windowMs: deps.bannerWindowMs,
     readBeforeWrite: config.cms.readBeforeWrite,
     retryMaxMs: config.applyRetryMaxS * 1000,
     ownText: (text) => isOwnText(text, config.policy),
@@ -88,7 +95,7 @@ export function createService(deps: ServiceDeps) {
     },
     onWriteFailed: (node, result) => counters.inc("banner_writes", { node, result }),
   });
-  const reconciler = createReconciler({ state, cms, resolver, applier, policy: config.policy, log, mutex, nodes: config.nodes, now });
+  const reconciler = createReconciler({ state, cms, resolver, applier, nodeKeys, policy: config.policy, log, mutex, nodes: config.nodes, now });
   let timer: ReturnType<typeof setInterval> | undefined;
   // Batches being stored or handed on: a graceful stop lets them finish.
   const inHand = new Set<Promise<unknown>>();
@@ -163,11 +170,8 @@ export function createService(deps: ServiceDeps) {
   async function ingest(batch: Batch, nodeKey: string): Promise<IngestResult> {
     const key = (await resolver.known(nodeKey))?.name ?? nodeKey;
     const result = await mutex.run(key, () => ingestBatch(state, batch, key, now()));
-    if (!knownNodeKeys.has(key) && result.work.size) {
-      // Meetings are looked up per nodeKey; a source not yet resolved to a node must be listed.
-      await mutex.run("nodekeys", () => state.addNodeKey(key));
-      knownNodeKeys.add(key);
-    }
+    // Meetings are looked up per nodeKey; a source not yet resolved to a node must be listed.
+    if (result.work.size) await nodeKeys.add(key);
     return result;
   }
 

@@ -34,6 +34,9 @@ export class StoreError extends Error {
 
 export type StateStore = ReturnType<typeof createStateStore>;
 
+/** Keys per getItems when reading many: well under a process's file-descriptor limit. */
+const READ_SLICE = 500;
+
 /** Runs a store operation; any failure becomes a StoreError that says what was being done. */
 export async function guard<T>(what: string, op: () => Promise<T>): Promise<T> {
   try {
@@ -53,12 +56,38 @@ export function createStateStore(storage: Storage) {
     });
   const set = (key: string, value: unknown) => guard(`write of ${key}`, () => storage.setItem(key, value as never));
   const del = (key: string) => guard(`delete of ${key}`, () => storage.removeItem(key));
+  /**
+   * Values of many keys in the order asked, read in slices: the fs driver opens a file per key,
+   * and tens of thousands at once run out of file descriptors (EMFILE). Order holds because our
+   * Storage has one mount, and unstorage answers a mount's keys in the order given. No keys, no
+   * store call.
+   */
+  const getMany = async (what: string, ks: string[]): Promise<unknown[]> => {
+    // One key (the usual meeting: one call) costs less through getItem than through the batch path.
+    if (ks.length === 1) return [await get(ks[0]!)];
+    const values: unknown[] = [];
+    for (let i = 0; i < ks.length; i += READ_SLICE) {
+      const items = await guard(what, async () => {
+        const read = await storage.getItems(ks.slice(i, i + READ_SLICE));
+        const failed = read.find((item) => item.value instanceof Error);
+        if (failed) throw failed.value;
+        return read;
+      });
+      for (const { value } of items) values.push(value);
+    }
+    return values;
+  };
 
   return {
     storage,
     getCall: async (nodeKey: string, callId: string) => decodeCall(await get(keys.call(nodeKey, callId)), nodeKey, callId),
     putCall: (doc: CallDoc) => set(keys.call(doc.call.nodeKey, doc.call.id), encodeCall(doc)),
     deleteCall: (nodeKey: string, callId: string) => del(keys.call(nodeKey, callId)),
+    /** Several call documents in one read (one round trip on Redis). */
+    async getCalls(refs: { nodeKey: string; callId: string }[]): Promise<(CallDoc | undefined)[]> {
+      const values = await getMany("read of calls", refs.map((r) => keys.call(r.nodeKey, r.callId)));
+      return values.map((value, i) => decodeCall(value, refs[i]!.nodeKey, refs[i]!.callId));
+    },
 
     // The call id is stored as bare text; packId escapes any id unstorage would read back as a number.
     getLegCall: async (nodeKey: string, legId: string) => unpackString(await get<string>(keys.legCall(nodeKey, legId))),
@@ -98,6 +127,11 @@ export function createStateStore(storage: Storage) {
     getApplied: async (node: string, callId: string) => decodeApplied(await get(keys.applied(node, callId))),
     putApplied: (node: string, callId: string, rec: AppliedRecord) => set(keys.applied(node, callId), encodeApplied(rec)),
     deleteApplied: (node: string, callId: string) => del(keys.applied(node, callId)),
+    /** The applied records of several node-calls in one read. */
+    async getAppliedMany(refs: { node: string; callId: string }[]): Promise<(AppliedRecord | undefined)[]> {
+      const values = await getMany("read of applied banners", refs.map((r) => keys.applied(r.node, r.callId)));
+      return values.map((value) => decodeApplied(value));
+    },
 
     getHighWater: async (session: string) => (await get<number>(keys.highWater(session))) ?? -1,
     putHighWater: (session: string, index: number) => set(keys.highWater(session), index),
@@ -116,28 +150,28 @@ export function createStateStore(storage: Storage) {
     /** Every call document: for the reconciler and the status view, never for the CDR path. */
     async allCalls(): Promise<CallDoc[]> {
       const ks = await guard("listing of calls", () => storage.getKeys(keys.callPrefix));
-      const items = await guard("read of calls", () => storage.getItems(ks));
-      return items.flatMap(({ key, value }) => {
+      const values = await getMany("read of calls", ks);
+      return ks.flatMap((key, i) => {
         const at = nodeAndId(key);
-        const doc = at && decodeCall(value, at.node, at.id);
+        const doc = at && decodeCall(values[i], at.node, at.id);
         return doc ? [doc] : [];
       });
     },
     async allPending(): Promise<LegFact[]> {
       const ks = await guard("listing of pending legs", () => storage.getKeys(keys.pendingPrefix));
-      const items = await guard("read of pending legs", () => storage.getItems(ks));
-      return items.flatMap(({ key, value }) => {
+      const values = await getMany("read of pending legs", ks);
+      return ks.flatMap((key, i) => {
         const at = nodeAndId(key);
-        const leg = at && decodeWaitingLeg(value, at.node, at.id);
+        const leg = at && decodeWaitingLeg(values[i], at.node, at.id);
         return leg ? [leg] : [];
       });
     },
     async allApplied(): Promise<{ node: string; callId: string; rec: AppliedRecord }[]> {
       const ks = await guard("listing of applied banners", () => storage.getKeys(keys.appliedPrefix));
-      const items = await guard("read of applied banners", () => storage.getItems(ks));
-      return items.flatMap(({ key, value }) => {
+      const values = await getMany("read of applied banners", ks);
+      return ks.flatMap((key, i) => {
         const at = nodeAndId(key);
-        const rec = at && decodeApplied(value);
+        const rec = at && decodeApplied(values[i]);
         return at && rec ? [{ node: at.node, callId: at.id, rec }] : [];
       });
     },

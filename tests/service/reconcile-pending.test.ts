@@ -1,0 +1,42 @@
+/**
+ * A leg a CDR left waiting for its call (its callLegStart named no call, the update that would
+ * have did not arrive) is known from the store: the reconcile reads the waiting legs once per
+ * run, puts this one into its call without asking the API for it, and removes the waiting copy.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, test } from "node:test";
+import { startSimCluster, type ServedCluster } from "../helpers/sim-cluster.ts";
+import { serviceOn, type InProcess } from "./fixture.ts";
+
+let sim: ServedCluster;
+let svc: InProcess;
+before(async () => {
+  sim = await startSimCluster(["cb-a"], { tls: false });
+  svc = serviceOn(sim, { bannerWindowMs: 0 });
+});
+after(async () => {
+  await svc.stop();
+  await sim.close();
+});
+
+test("reconcile: a waiting leg joins its call from the store, without a GET of the leg", async () => {
+  const a = sim.cluster.node("cb-a");
+  const { call, records } = a.startCall({ name: "Waiting room", correlator: randomUUID() });
+  const guest = a.addLeg(call.id, { displayName: "Visitor Eve", type: "acano", subType: "webApp" }, { callKnownAtStart: false });
+  const [legStart] = guest.records;
+  assert.equal(await svc.post("/cdr/cb-a", a.records(records, [legStart!])), 200);
+  await svc.service.applier.idle();
+  assert.equal(call.message?.text, undefined, "not yet in the call as far as the service knows");
+  assert.equal((await svc.service.state.allPending()).length, 1);
+
+  a.requests.log.length = 0;
+  const report = await svc.service.reconcile("test");
+  assert.equal(report?.legsAdded, 1);
+  assert.ok(!a.requests.log.some((r) => r.path.startsWith(`/api/v1/callLegs/${guest.leg.id}`)), "the leg was not asked for");
+  assert.deepEqual(await svc.service.state.allPending(), [], "the waiting copy is gone");
+  const doc = await svc.service.state.getCall("cb-a", call.id);
+  assert.equal(doc?.legs[guest.leg.id]?.displayName, "Visitor Eve");
+  await svc.service.applier.idle();
+  assert.equal(call.message?.text, "External Participant(s) in Meeting");
+});
