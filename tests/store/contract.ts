@@ -297,7 +297,7 @@ const stateCases: ContractCase[] = [
       const state = createStateStore(s);
       const ids = Array.from({ length: 600 }, (_, i) => `c-${i}`);
       await Promise.all(ids.map((id) => state.putCall({ call: call(id), legs: { [`l-${id}`]: leg(`l-${id}`, { callId: id }) } })));
-      await state.putApplied("cb-a", "c-7", { banner: null, foreign: "Fire drill", meetingId: "m-1", at: 1 });
+      await state.putApplied("cb-a", "c-7", { banner: null, foreign: "Fire drill", at: 1 });
       const asked = [{ nodeKey: "cb-a", callId: "c-599" }, { nodeKey: "cb-a", callId: "missing" }, { nodeKey: "cb-a", callId: "c-0" }];
       assert.deepEqual((await state.getCalls(asked)).map((d) => d && Object.keys(d.legs)), [["l-c-599"], undefined, ["l-c-0"]]);
       assert.deepEqual((await state.getAppliedMany([{ node: "cb-a", callId: "c-1" }, { node: "cb-a", callId: "c-7" }])).map((r) => r?.foreign), [undefined, "Fire drill"]);
