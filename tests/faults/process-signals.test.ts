@@ -66,9 +66,9 @@ test("SIGKILL mid-stream with the fs store: after restart and CMS's re-send, the
   // What the next start loads: the journal replayed, without the torn last line a kill mid-append leaves.
   for (const [key, text] of await journalState(dir)) {
     assert.ok(text.length > 0, `${key} is empty`);
-    // Documents are JSON (a half-written one would not parse); pointers are plain call ids.
+    // Documents are JSON (a half-written one would not parse); pointers are packed call ids (store/id-codec.ts).
     if (/^[[{]/.test(text)) JSON.parse(text);
-    else assert.match(text, /^[A-Za-z0-9-]+$|^\d+$/, `${key} holds ${text}`);
+    else assert.match(text, /^~?[\w-]+$/, `${key} holds ${text}`);
   }
 
   svc = await startService(env);
