@@ -21,19 +21,20 @@ export interface AppOptions {
   /** The peer's address as the runtime sees it; without it, CDR_ALLOW refuses every batch. */
   clientAddress?: ClientAddress;
   liveFeed?: LiveFeedOptions;
+  /**
+   * Keeps work started by a request alive after its answer (workerd's `waitUntil`). Given by the
+   * entry rather than probed through `c.executionCtx`, whose getter throws where there is none:
+   * an Error with its stack for every CDR POST on Node.
+   */
+  keepAlive?: (c: Context, work: Promise<unknown>) => void;
 }
 
 export function createApp(service: Service, opts: AppOptions = {}): Hono {
   const app = new Hono();
   const background = (c: Context, work: Promise<unknown>) => {
     const guarded = work.catch((err) => service.log.error("background work failed", { error: errorText(err) }));
-    let waitUntil: ((p: Promise<unknown>) => void) | undefined;
-    try {
-      waitUntil = c.executionCtx.waitUntil.bind(c.executionCtx);
-    } catch {
-      // No execution context: Node and Deno keep the promise alive by themselves.
-    }
-    waitUntil?.(guarded);
+    // Node and Deno keep the promise alive by themselves; Workers hand in waitUntil.
+    opts.keepAlive?.(c, guarded);
   };
   const client = opts.clientAddress && behindProxies(opts.clientAddress, service.config.security.trustedProxies);
 

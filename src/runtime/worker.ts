@@ -120,7 +120,7 @@ export default {
     const s = isolate(env);
     if (!s.ok) return new Response(`cms-notify: configuration error\n${s.errors.join("\n")}\n`, { status: 500 });
     const service = serviceFor(s.isolate);
-    const response = await createApp(service, { clientAddress: cloudflareClient }).fetch(request, env, ctx);
+    const response = await createApp(service, { clientAddress: cloudflareClient, keepAlive: (c, work) => c.executionCtx.waitUntil(work) }).fetch(request, env, ctx);
     ctx.waitUntil(settle(service));
     return response;
   },
