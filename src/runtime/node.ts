@@ -42,9 +42,16 @@ async function main() {
   });
   for (const warning of configWarnings(config)) log.warn(warning);
 
-  const store = storeFor(config);
-  // Commands fail fast while Redis is not connected; give it a moment before taking CDRs.
-  await store.ready?.(5000);
+  let store;
+  try {
+    store = storeFor(config);
+    // Commands fail fast while Redis is not connected; give it a moment before taking CDRs. The
+    // fs store rejects here when its directory is locked by another process or its journal is corrupt.
+    await store.ready?.(5000);
+  } catch (err) {
+    process.stderr.write(`cms-notify: the store could not be opened: ${errorText(err)}\n`);
+    process.exit(1);
+  }
   const service = createService({ config, storage: store.storage, locks: store.locks, log, cmsFetchOptions: cmsTransport(config) });
   // The socket's peer: X-Forwarded-For only counts through TRUSTED_PROXIES (see http/client-address.ts).
   const app = createApp(service, { clientAddress: (c) => (c.env as HttpBindings).incoming.socket.remoteAddress });
