@@ -2,6 +2,7 @@
  * What the CLI needs from its runtime, handed in by src/runtime/cli.ts: output, settings, files
  * and the CMS transport options. The commands themselves stay free of `process` and `node:fs`.
  */
+import type { CmsTransportOptions } from "../cms/client.ts";
 import type { Config } from "../config.ts";
 
 export interface CliIo {
@@ -9,8 +10,8 @@ export interface CliIo {
   err(line: string): void;
   /** Environment merged with CONFIG_FILE, as the service reads them. */
   settings(): Record<string, string | undefined>;
-  /** Options for the CMS client's fetch (on Node: an undici dispatcher trusting CMS_CA_FILE). */
-  cmsFetchOptions(config: Config): Record<string, unknown>;
+  /** The CMS client's HTTP side (on Node: undici on an Agent trusting CMS_CA_FILE). */
+  cmsTransport(config: Config): CmsTransportOptions;
   readText(path: string): Promise<string>;
   /** The file itself, or the `.xml` files of a directory, sorted by name. */
   xmlFiles(path: string): Promise<string[]>;

@@ -11,7 +11,7 @@ const io = {
   out: (line: string) => process.stdout.write(`${line}\n`),
   err: (line: string) => process.stderr.write(`${line}\n`),
   settings: () => readSettings(),
-  cmsFetchOptions: cmsTransport,
+  cmsTransport,
   readText: (path: string) => readFile(path, "utf8"),
   async xmlFiles(path: string) {
     if (!(await stat(path)).isDirectory()) return [path];

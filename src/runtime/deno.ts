@@ -51,7 +51,7 @@ function denoOnly(config: Config): string[] {
 }
 
 /** Deno's fetch trusts only the system roots unless handed a client that adds the CMS CA. */
-async function cmsFetchOptions(config: Config): Promise<Record<string, unknown>> {
+async function cmsTransport(config: Config): Promise<Record<string, unknown>> {
   if (!config.cms.caFile) return {};
   return { client: Deno.createHttpClient({ caCerts: [await Deno.readTextFile(config.cms.caFile)] }) };
 }
@@ -79,7 +79,7 @@ async function main() {
   });
   for (const warning of configWarnings(config)) log.warn(warning);
   const storage = await storageFor(config);
-  const service = createService({ config, storage, log, cmsFetchOptions: await cmsFetchOptions(config) });
+  const service = createService({ config, storage, log, cmsTransport: await cmsTransport(config) });
   const app = createApp(service, { clientAddress: (c: Context) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>).remoteAddr.hostname });
   const server = Deno.serve(
     {

@@ -25,7 +25,7 @@ function cmsDispatcher(config: Config): Agent {
   return new Agent({ connect, keepAliveTimeout: 30_000, connections: 16 });
 }
 
-/** What the Node entries hand the CMS client (as `cmsFetchOptions`): undici in place of fetch. */
+/** What the Node entries hand the CMS client (as `cmsTransport`): undici in place of fetch. */
 export function cmsTransport(config: Config): CmsTransportOptions {
   return { exchange: undiciExchange(cmsDispatcher(config)) };
 }

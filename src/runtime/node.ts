@@ -52,7 +52,7 @@ async function main() {
     process.stderr.write(`cms-notify: the store could not be opened: ${errorText(err)}\n`);
     process.exit(1);
   }
-  const service = createService({ config, storage: store.storage, locks: store.locks, log, cmsFetchOptions: cmsTransport(config) });
+  const service = createService({ config, storage: store.storage, locks: store.locks, log, cmsTransport: cmsTransport(config) });
   // The socket's peer: X-Forwarded-For only counts through TRUSTED_PROXIES (see http/client-address.ts).
   const app = createApp(service, { clientAddress: (c) => (c.env as HttpBindings).incoming.socket.remoteAddress });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

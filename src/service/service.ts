@@ -4,7 +4,7 @@
  * this; nothing here knows which runtime it is on.
  */
 import type { Storage } from "unstorage";
-import { createCmsClient } from "../cms/client.ts";
+import { createCmsClient, type CmsTransportOptions } from "../cms/client.ts";
 import type { Config } from "../config.ts";
 import { isOwnText } from "../core/banner.ts";
 import type { Batch } from "../core/records.ts";
@@ -26,7 +26,8 @@ export interface ServiceDeps {
   config: Config;
   storage: Storage;
   log: Logger;
-  cmsFetchOptions?: Record<string, unknown>;
+  /** The runtime's HTTP side for the CMS client: undici on Node, a Deno HttpClient for ofetch. */
+  cmsTransport?: CmsTransportOptions;
   /** Orders writes per key; across instances when the store is shared (Redis leases). */
   locks?: KeyedMutex;
   now?: () => number;
@@ -65,7 +66,7 @@ export function createService(deps: ServiceDeps) {
     timeoutMs: config.cms.timeoutMs,
     accessClientId: config.cms.accessClientId,
     accessClientSecret: config.cms.accessClientSecret,
-    fetchOptions: deps.cmsFetchOptions,
+    fetchOptions: deps.cmsTransport,
     now,
     onRequest: (e) => {
       counters.inc("cms_requests", { node: e.node, method: e.method, outcome: e.outcome });

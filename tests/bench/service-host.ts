@@ -38,7 +38,7 @@ const store = storeFor();
 const storeOps = countOperations(store.storage);
 // Logs go where node.ts sends them (stdout); the bench points that at /dev/null.
 const log = createLogger({ level: config.logLevel, write: (line) => process.stdout.write(`${line}\n`), now: Date.now });
-const service = createService({ config, storage: store.storage, locks: store.locks, log, cmsFetchOptions: cmsTransport(config) });
+const service = createService({ config, storage: store.storage, locks: store.locks, log, cmsTransport: cmsTransport(config) });
 const server = serve({ fetch: createApp(service).fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {
   void untilReady().then(() => process.send!({ type: "listening", port: info.port }));
 });
