@@ -5,7 +5,8 @@
  * process, a SIGKILL, a file size limit.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { after } from "node:test";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -13,6 +14,17 @@ import { JOURNAL_FILE, openFsStore, type FsJournalOptions } from "../../src/runt
 import { replay } from "../../src/runtime/fs-journal-format.ts";
 
 export const freshDir = () => mkdtemp(join(tmpdir(), "cms-notify-fsj-"));
+
+/** A maker of fresh directories that are all removed when the test file ends. */
+export function tempDirs(): () => Promise<string> {
+  const dirs: string[] = [];
+  after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+  return async () => {
+    const d = await freshDir();
+    dirs.push(d);
+    return d;
+  };
+}
 
 export const journalPath = (dir: string) => join(dir, JOURNAL_FILE);
 

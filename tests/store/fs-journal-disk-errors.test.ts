@@ -4,17 +4,11 @@
  * is back.
  */
 import assert from "node:assert/strict";
-import { mkdir, rename, rm, rmdir } from "node:fs/promises";
-import { after, test } from "node:test";
-import { freshDir, journalPath, journalRecords, openStore, spawnChild } from "../helpers/fs-store.ts";
+import { mkdir, rename, rmdir } from "node:fs/promises";
+import { test } from "node:test";
+import { journalPath, journalRecords, openStore, spawnChild, tempDirs } from "../helpers/fs-store.ts";
 
-const dirs: string[] = [];
-const dir = async () => {
-  const d = await freshDir();
-  dirs.push(d);
-  return d;
-};
-after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const dir = tempDirs();
 
 test("the journal's path replaced by a directory: writes are refused and not read back; put back, writes go on", async () => {
   const d = await dir();

@@ -4,18 +4,12 @@
  * A write resolves only once its line is in the file, and reads see only what is.
  */
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
-import { after, test } from "node:test";
-import type { StorageValue } from "unstorage";
-import { freshDir, journalRecords, journalState, openStore } from "../helpers/fs-store.ts";
 
-const dirs: string[] = [];
-const dir = async () => {
-  const d = await freshDir();
-  dirs.push(d);
-  return d;
-};
-after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+import { test } from "node:test";
+import type { StorageValue } from "unstorage";
+import { journalRecords, journalState, openStore, tempDirs } from "../helpers/fs-store.ts";
+
+const dir = tempDirs();
 
 test("writes issued in the same turn are one append", async () => {
   const d = await dir();

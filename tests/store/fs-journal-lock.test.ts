@@ -4,18 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, test } from "node:test";
-import { freshDir, openStore, spawnChild } from "../helpers/fs-store.ts";
+import { test } from "node:test";
+import { openStore, spawnChild, tempDirs } from "../helpers/fs-store.ts";
 
-const dirs: string[] = [];
-const dir = async () => {
-  const d = await freshDir();
-  dirs.push(d);
-  return d;
-};
-after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const dir = tempDirs();
 
 const lockPath = (d: string) => join(d, "store.lock");
 

@@ -4,17 +4,11 @@
  * an error that names the file, the line and the byte offset, and leaves the file as it was.
  */
 import assert from "node:assert/strict";
-import { appendFile, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { after, test } from "node:test";
-import { freshDir, journalPath, journalRecords, openStore } from "../helpers/fs-store.ts";
+import { appendFile, readFile, stat, writeFile } from "node:fs/promises";
+import { test } from "node:test";
+import { journalPath, journalRecords, openStore, tempDirs } from "../helpers/fs-store.ts";
 
-const dirs: string[] = [];
-const dir = async () => {
-  const d = await freshDir();
-  dirs.push(d);
-  return d;
-};
-after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const dir = tempDirs();
 
 test("values round-trip, and a restart replays sets, overwrites and removes", async () => {
   const d = await dir();
