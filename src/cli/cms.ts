@@ -15,7 +15,7 @@ export function cliCmsClient(config: Config, io: CliIo): CmsClient {
     accessClientId: config.cms.accessClientId,
     accessClientSecret: config.cms.accessClientSecret,
     timeoutMs: config.cms.timeoutMs,
-    fetchOptions: io.cmsTransport(config),
+    transport: io.cmsTransport(config),
     retry: { attempts: 1 },
   });
 }

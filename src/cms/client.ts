@@ -44,7 +44,7 @@ export interface CmsClientOptions {
    * src/runtime/undici-exchange.ts), or else options merged into every ofetch request (a Deno
    * `client`). Without either, plain ofetch over the global fetch.
    */
-  fetchOptions?: CmsTransportOptions;
+  transport?: CmsTransportOptions;
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** One bound across all methods for one node. Default 8. */
   maxInFlightPerNode?: number;

@@ -39,7 +39,7 @@ export function createTransport(opts: CmsClientOptions): Send {
   const random = opts.random ?? Math.random;
   const now = opts.now ?? Date.now;
   const limiter = createLimiter(opts.maxInFlightPerNode ?? 8);
-  const { exchange: given, ...fetchOptions } = opts.fetchOptions ?? {};
+  const { exchange: given, ...fetchOptions } = opts.transport ?? {};
   const httpExchange: Exchange = given ?? fetchExchange(fetchOptions);
   const headers = baseHeaders(opts);
   const formHeaders = { ...headers, "Content-Type": "application/x-www-form-urlencoded" };

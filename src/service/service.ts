@@ -66,7 +66,7 @@ export function createService(deps: ServiceDeps) {
     timeoutMs: config.cms.timeoutMs,
     accessClientId: config.cms.accessClientId,
     accessClientSecret: config.cms.accessClientSecret,
-    fetchOptions: deps.cmsTransport,
+    transport: deps.cmsTransport,
     now,
     onRequest: (e) => {
       counters.inc("cms_requests", { node: e.node, method: e.method, outcome: e.outcome });

@@ -28,7 +28,7 @@ overEachExchange((via) => {
       password: "pässwörd",
       accessClientId: "client-id.access",
       accessClientSecret: "access-secret",
-      fetchOptions: via.transport(),
+      transport: via.transport(),
     });
     const status = await client.getSystemStatus(node);
     assert.deepEqual(status, { softwareVersion: "3.9", clusterEnabled: true, uptimeSeconds: 42 });
@@ -42,7 +42,7 @@ overEachExchange((via) => {
 
   test("sends no Access headers when they are not configured", async () => {
     seen = [];
-    await createCmsClient({ username: "apiuser", password: "secret", fetchOptions: via.transport() }).getSystemStatus(node);
+    await createCmsClient({ username: "apiuser", password: "secret", transport: via.transport() }).getSystemStatus(node);
     assert.equal(seen.length, 1);
     assert.equal(seen[0]!["cf-access-client-id"], undefined);
     assert.equal(seen[0]!["cf-access-client-secret"], undefined);

@@ -144,7 +144,7 @@ overEachExchange((via) => {
       xml(200, callDetail),
     ];
     handler = (req, res) => answers.shift()!(req, res);
-    const { client } = testClient(via, { fetchOptions: via.transport(single), timeoutMs: 1_000, retry: { attempts: 1 } });
+    const { client } = testClient(via, { transport: via.transport(single), timeoutMs: 1_000, retry: { attempts: 1 } });
 
     try {
       assert.equal((await client.getCall(node, "c1")).message?.text, "External participants present");

@@ -44,7 +44,7 @@ export async function startSim(opts: { pageCap?: number; nodes?: string[] } = {}
   };
 }
 
-/** How the client's requests reach the network: what a runtime entry hands it as `fetchOptions`. */
+/** How the client's requests reach the network: what a runtime entry hands it as `transport`. */
 export interface Via {
   name: string;
   /** The client's transport options, trusting what `dispatcher` trusts (default: the system CAs). */
@@ -70,7 +70,7 @@ export function testClient(via: Via, extra: Partial<CmsClientOptions> = {}): { c
   const client = createCmsClient({
     username: USERNAME,
     password: PASSWORD,
-    fetchOptions: via.transport(),
+    transport: via.transport(),
     sleep: async (ms) => {
       sleeps.push(ms);
     },

@@ -30,7 +30,7 @@ overEachExchange((via) => {
   test("talks HTTPS to a node signed by a private CA given as a dispatcher", async () => {
     assert.match(served.url, /^https:\/\//);
     const { call } = sim.startCall({ name: "Weekly sync" });
-    const { client } = testClient(via, { fetchOptions: via.transport(agent) });
+    const { client } = testClient(via, { transport: via.transport(agent) });
     const node = { name: "cb-a", baseUrl: served.url };
 
     await client.setCallMessage(node, call.id, { text: "External participants present", position: "top", duration: "permanent" });
