@@ -1,5 +1,5 @@
 /**
- * The fs store for Node: every key in memory, every write appended to one journal file in the
+ * The fs store (Node, and Deno through its node:fs): every key in memory, every write appended to one journal file in the
  * directory, replayed at start. One file per key cost a file creation or removal per write, each a
  * journaled directory change in the kernel (340–1,000 µs of CPU on our VM; docs/performance.md);
  * this costs one append per group of writes (fs-group-commit.ts).
@@ -46,10 +46,11 @@ const own = (name: string) => [JOURNAL_FILE, LOCK_FILE].some((f) => name === f |
 /** Compaction compares sizes; key and value lengths plus the line's framing are near enough. */
 const weight = (key: string, value: string) => key.length + value.length + 16;
 
-/** unstorage hands drivers a base such as `call:`; keys are matched by plain string prefix. */
-function prefixOf(base: string | undefined): string {
+/** unstorage hands drivers a base such as `c:`; keys are matched by plain string prefix. */
+function keysUnder(s: Opened, base: string | undefined): string[] {
   const trimmed = (base ?? "").replace(/^:+|:+$/g, "");
-  return trimmed ? `${trimmed}:` : "";
+  const prefix = trimmed ? `${trimmed}:` : "";
+  return [...s.entries.keys()].filter((k) => k.startsWith(prefix));
 }
 
 export const fsJournalDriver = defineDriver((opts: FsJournalOptions) => {
@@ -161,14 +162,9 @@ export const fsJournalDriver = defineDriver((opts: FsJournalOptions) => {
     setItem: (key, value) => write([{ op: "set", key, value }]),
     setItems: (items) => write(items.map((i) => ({ op: "set" as const, key: i.key, value: i.value }))),
     removeItem: (key) => write([{ op: "remove", key }]),
-    getKeys: (base) =>
-      read((s) => {
-        const prefix = prefixOf(base);
-        return [...s.entries.keys()].filter((k) => k.startsWith(prefix));
-      }),
+    getKeys: (base) => read((s) => keysUnder(s, base)),
     clear: async (base) => {
-      const prefix = prefixOf(base);
-      const keys = await read((s) => [...s.entries.keys()].filter((k) => k.startsWith(prefix)));
+      const keys = await read((s) => keysUnder(s, base));
       await write(keys.map((key) => ({ op: "remove" as const, key })));
     },
     /** Lets the writes already issued land, then closes the journal and frees the directory. */

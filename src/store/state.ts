@@ -57,8 +57,8 @@ export function createStateStore(storage: Storage) {
   const set = (key: string, value: unknown) => guard(`write of ${key}`, () => storage.setItem(key, value as never));
   const del = (key: string) => guard(`delete of ${key}`, () => storage.removeItem(key));
   /**
-   * Values of many keys in the order asked, read in slices: the fs driver opens a file per key,
-   * and tens of thousands at once run out of file descriptors (EMFILE). Order holds because our
+   * Values of many keys in the order asked, read in slices, so that one read stays bounded
+   * however many keys a listing finds (a store with a file per key runs out of descriptors). Order holds because our
    * Storage has one mount, and unstorage answers a mount's keys in the order given. No keys, no
    * store call.
    */

@@ -66,7 +66,7 @@ const KEY_CLASSES: Record<string, string> = { c: "call", l: "legcall", p: "pendi
 async function storeSizes(): Promise<StoreSizes> {
   const keys = await store.storage.getKeys();
   const items: { key: string; value: unknown }[] = [];
-  // In slices: the fs driver opens a file per key, and all of them at once would run out of descriptors.
+  // In slices, as state.ts reads listings: one read stays bounded however many keys there are.
   for (let i = 0; i < keys.length; i += 500) items.push(...(await store.storage.getItems(keys.slice(i, i + 500))));
   const byClass: StoreSizes["byClass"] = {};
   let bytes = 0;
