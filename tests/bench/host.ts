@@ -3,6 +3,8 @@
  * HTTP as CMS sends them, measurements over IPC. BENCH_CPU_PROF=1 runs it under --cpu-prof, one
  * profile per host in tests/artifacts/profiles/. BENCH_HOST_LOG=<file> keeps the service's log lines
  * (they go to /dev/null otherwise, as a production log would go to its collector).
+ * BENCH_NODE_FLAGS="--flag …" adds V8/Node flags to the host, for trying e.g. a larger young
+ * generation (--max-semi-space-size) without editing anything.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { openSync } from "node:fs";
@@ -30,11 +32,12 @@ export interface Host {
   stop(): Promise<void>;
 }
 
-export async function startHost(settings: Record<string, string>): Promise<Host> {
+/** `script` is the host to run: the service (default) or the floor receiver (floor-host.ts). */
+export async function startHost(settings: Record<string, string>, script = "service-host.ts"): Promise<Host> {
   const profile = process.env.BENCH_CPU_PROF === "1" ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-  const child: ChildProcess = fork(resolve(import.meta.dirname, "service-host.ts"), [], {
+  const child: ChildProcess = fork(resolve(import.meta.dirname, script), [], {
     cwd: root,
-    execArgv: ["--expose-gc", ...profile, "--import", "tsx"],
+    execArgv: ["--expose-gc", ...profile, ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx"],
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: "127.0.0.1", PORT: "0", RECONCILE_INTERVAL_S: "0", LOG_LEVEL: "info", ...settings },
     stdio: ["ignore", process.env.BENCH_HOST_LOG ? openSync(process.env.BENCH_HOST_LOG, "a") : "ignore", "inherit", "ipc"],
   });

@@ -10,8 +10,8 @@
 import type { SimNode } from "../../src/sim/index.ts";
 import { startHost } from "./host.ts";
 import type { HostMemory, StoreSizes } from "./host-protocol.ts";
-import { EXTERNAL, joinSteps, lateJoinerSteps, leaveSteps, meetingsOn, type BenchMeeting, type Step } from "./meetings.ts";
-import { percentile, sendSteps, together, type Sent } from "./sender.ts";
+import { EXTERNAL, joinSteps, lateJoinerSteps, leaveSteps, meetingsOn, type BenchMeeting } from "./meetings.ts";
+import { percentile, postFromAll, type Sent } from "./sender.ts";
 import type { BenchCluster } from "./sim-cluster.ts";
 
 export const MEETINGS = 1000;
@@ -51,9 +51,6 @@ export interface IngestFigures {
   memory: { empty: HostMemory; live: HostMemory; storeEmpty: StoreSizes; storeLive: StoreSizes; liveMeetings: number };
 }
 
-const run = (url: string, nodes: SimNode[], steps: (node: SimNode) => Iterable<Step>) =>
-  Promise.all(nodes.map((n) => sendSteps(url, n, steps(n)))).then(together);
-
 export async function benchIngest(sim: BenchCluster, storeSettings: Record<string, string>): Promise<IngestFigures> {
   const nodes = sim.cluster.nodes;
   const host = await startHost({ ...sim.settings, ...storeSettings });
@@ -67,9 +64,9 @@ export async function benchIngest(sim: BenchCluster, storeSettings: Record<strin
   try {
     await host.reconcile("start-up");
     const warm = new Map(nodes.map((n) => [n, meetingsOn(n, 50, "Warm-up")]));
-    await run(host.url, nodes, (n) => joinSteps(warm.get(n)!));
+    await postFromAll(host.url, nodes, (n) => joinSteps(warm.get(n)!));
     await host.idle();
-    await run(host.url, nodes, (n) => leaveSteps(warm.get(n)!));
+    await postFromAll(host.url, nodes, (n) => leaveSteps(warm.get(n)!));
     await host.idle();
     sim.resetCounters();
     phase("warm-up");
@@ -78,7 +75,7 @@ export async function benchIngest(sim: BenchCluster, storeSettings: Record<strin
     const all = [...byNode.values()].flat();
     const cpu0 = await host.cpuMs();
     const ops0 = await host.storeOps();
-    const join = await run(host.url, nodes, (n) => joinSteps(byNode.get(n)!));
+    const join = await postFromAll(host.url, nodes, (n) => joinSteps(byNode.get(n)!));
     const allRightAt = await sim.allShow(all, EXTERNAL, 60_000);
     await host.idle();
     const cpuJoin = (await host.cpuMs()) - cpu0;
@@ -86,14 +83,14 @@ export async function benchIngest(sim: BenchCluster, storeSettings: Record<strin
     phase("join");
 
     const putsBefore = nodes.reduce((s, n) => s + n.puts.length, 0);
-    await run(host.url, nodes, (n) => lateJoinerSteps(byNode.get(n)!.slice(0, 100)));
+    await postFromAll(host.url, nodes, (n) => lateJoinerSteps(byNode.get(n)!.slice(0, 100)));
     await host.idle();
     const noOpWrites = nodes.reduce((s, n) => s + n.puts.length, 0) - putsBefore;
     phase("no-op");
 
     const cpu2 = await host.cpuMs();
     const ops2 = await host.storeOps();
-    const leave = await run(host.url, nodes, (n) => leaveSteps(byNode.get(n)!));
+    const leave = await postFromAll(host.url, nodes, (n) => leaveSteps(byNode.get(n)!));
     await host.idle();
     const cpuLeave = (await host.cpuMs()) - cpu2;
     const ops3 = await host.storeOps();
@@ -105,7 +102,7 @@ export async function benchIngest(sim: BenchCluster, storeSettings: Record<strin
     phase("measure, 0 live");
     const live = new Map(nodes.map((n) => [n, meetingsOn(n, LIVE_FOR_MEMORY / nodes.length, "Live")]));
     const until = performance.now() + FILL_MS;
-    await run(host.url, nodes, (n) => joinSteps(live.get(n)!, until));
+    await postFromAll(host.url, nodes, (n) => joinSteps(live.get(n)!, until));
     const liveMeetings = [...live.values()].flat().filter((m) => m.callId !== "");
     await sim.allShow(liveMeetings, EXTERNAL, 120_000);
     await host.idle();

@@ -20,6 +20,7 @@ import { startBenchCluster } from "./sim-cluster.ts";
 import { benchStores, type StoreName } from "./stores.ts";
 import { benchWorkers } from "./workers.ts";
 import { probeFs, type FsProbe } from "./fs-probe.ts";
+import { benchFloor, FLOOR_STEPS, type FloorFigures, type FloorStep } from "./floor.ts";
 
 /** What a CMS API request takes to answer in the simulator during the reconcile (see reconcile.ts). */
 const CMS_LATENCY_MS = 2;
@@ -51,6 +52,11 @@ try {
     rows.push(...ingestRows(store.name, ingest, probe), ...reconcileRows(store.name, reconcile), ...memoryRows(store.name, ingest));
     console.error(`bench: ${store.name} done at ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
+  const floor: FloorFigures[] = [];
+  for (const step of FLOOR_STEPS) floor.push(await benchFloor(ingestSim, step));
+  raw.floor = floor;
+  rows.push(...floorRows(floor));
+  console.error(`bench: floor done at ${((performance.now() - started) / 1000).toFixed(0)} s`);
   for (const s of stores.skipped) rows.push({ section: "all", measure: "not measured", store: s.name, value: undefined, unit: "", note: s.why });
   await Promise.all([ingestSim.close(), reconcileSim.close()]);
 
@@ -123,6 +129,35 @@ function fsCeilingRow(store: StoreName, p: FsProbe, ops: Record<string, number>)
       `read ${p.readUs.toFixed(0)} µs, remove ${p.removeUs.toFixed(0)} µs → store I/O alone caps ingest at ${Math.round(1e6 / floorUs).toLocaleString("en-US")} rec/s; ` +
       `${p.writesPerAppend.toFixed(1)} writes per append; with fdatasync ${p.syncReplaceUs.toFixed(0)} µs, ${p.syncAppendMs.toFixed(2)} ms per append`,
   };
+}
+
+/**
+ * The least any receiver on the fixed stack spends, measured under the ingest bench's load. The
+ * last step is the floor proper: one core cannot go faster than 1e6 / its CPU per record, and
+ * both cores, shared with the senders and the simulated CMS, not faster than 2e6 / (both).
+ */
+function floorRows(figures: FloorFigures[]): Row[] {
+  // A function's own constant: the rows are built while this module's top level still runs.
+  const FLOOR_MEASURES: Record<FloorStep, string> = {
+    http: "receiver floor: HTTP alone (@hono/node-server + Hono, body read)",
+    parse: "receiver floor: + parseCdrBatch (fast-xml-parser, valibot)",
+    all: "receiver floor: + 1 store write per record, 1 CMS PUT per banner change",
+  };
+  return figures.map((f) => {
+    const oneCore = 1e6 / f.cpuUsPerRecord;
+    const bothCores = 2e6 / (f.cpuUsPerRecord + f.loadCpuUsPerRecord);
+    const n = (x: number) => Math.round(x).toLocaleString("en-US");
+    return {
+      section: "floor",
+      measure: FLOOR_MEASURES[f.step],
+      store: f.step === "all" ? "memory" : "-",
+      value: f.cpuUsPerRecord,
+      unit: "µs/record",
+      note:
+        `${n(f.recordsPerS)} rec/s reached, p99 ${f.p99.toFixed(1)} ms; one core allows ${n(oneCore)} rec/s` +
+        (f.step === "all" ? `; senders + simulated CMS ${n(f.loadCpuUsPerRecord)} µs/record, so both cores allow ${n(bothCores)}` : ""),
+    };
+  });
 }
 
 function reconcileRows(store: StoreName, f: ReconcileFigures): Row[] {

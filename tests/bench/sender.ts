@@ -60,6 +60,10 @@ export async function sendSteps(serviceUrl: string, node: SimNode, steps: Iterab
   return sent;
 }
 
+/** Every node posts its own steps at once, as the nodes of a cluster do; their figures as one. */
+export const postFromAll = (url: string, nodes: SimNode[], steps: (node: SimNode) => Iterable<Step>): Promise<Sent> =>
+  Promise.all(nodes.map((n) => sendSteps(url, n, steps(n)))).then(together);
+
 /** Both senders' figures as one: records, every latency, first POST to last answer. */
 export function together(parts: Sent[]): Sent {
   return {

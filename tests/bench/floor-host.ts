@@ -1,0 +1,96 @@
+/**
+ * The floor: the least a correct receiver must do per CDR on the fixed stack, in a process of its
+ * own, measured under the same load as the service. @hono/node-server and Hono take the POST;
+ * parseCdrBatch reads it (fast-xml-parser with validation, valibot); one unstorage memory write
+ * per record keeps what it said; a guest's arrival and departure each cost one banner PUT through
+ * our CMS client (undici exchange), after the answer. No meeting is looked up, no banner decided,
+ * no audit kept: what the service costs above this is what its own logic costs.
+ */
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import type { AddressInfo } from "node:net";
+import { createStorage } from "unstorage";
+import memoryDriver from "unstorage/drivers/memory";
+import { createCmsClient } from "../../src/cms/client.ts";
+import { loadConfig } from "../../src/config.ts";
+import { parseCdrBatch } from "../../src/core/parse-cdr.ts";
+import { cmsTransport } from "../../src/runtime/node-settings.ts";
+import type { HostReply, HostRequest } from "./host-protocol.ts";
+
+const loaded = loadConfig(process.env);
+if (!loaded.ok) throw new Error(`floor host: ${loaded.errors.join("; ")}`);
+const config = loaded.config;
+const storage = createStorage({ driver: memoryDriver() });
+const cms = createCmsClient({ username: config.cms.username, password: config.cms.password, transport: cmsTransport(config) });
+const banner = { text: "External participants present", position: "top", duration: "permanent" } as const;
+/** Guest leg id → its call, so that the guest's departure knows which call to clear. */
+const guests = new Map<string, string>();
+let inFlight = 0;
+let idle: (() => void)[] = [];
+
+function put(nodeName: string, callId: string, shown: boolean) {
+  const node = config.nodes.find((n) => n.name === nodeName)!;
+  inFlight++;
+  void cms.setCallMessage(node, callId, shown ? banner : null).catch(() => {}).finally(() => {
+    if (--inFlight === 0) for (const f of idle.splice(0)) f();
+  });
+}
+
+/** FLOOR_STEP (floor.ts): "http" answers once the body is read, "parse" once it is parsed, "all" does everything. */
+const step = process.env.FLOOR_STEP ?? "all";
+const app = new Hono();
+app.post("/cdr/:node", async (c) => {
+  const node = c.req.param("node");
+  const body = await c.req.text();
+  if (step === "http") return c.body(null, 200);
+  const parsed = parseCdrBatch(body);
+  if (step === "parse") return c.body(null, 200);
+  if (!parsed.ok) return c.text(`${parsed.reason}\n`, 400);
+  const puts: [string, boolean][] = [];
+  for (const r of parsed.batch.records) {
+    if (r.type === "callStart") await storage.setItem(`c:${node}:${r.call.id}`, r.call.name);
+    else if (r.type === "callEnd") await storage.removeItem(`c:${node}:${r.callId}`);
+    else if (r.type === "callLegStart") {
+      await storage.setItem(`l:${node}:${r.leg.id}`, r.leg.callId ?? "");
+      if (r.leg.subType === "webApp" && r.leg.callId) {
+        guests.set(r.leg.id, r.leg.callId);
+        puts.push([r.leg.callId, true]);
+      }
+    } else if (r.type === "callLegEnd") {
+      await storage.removeItem(`l:${node}:${r.legId}`);
+      const callId = guests.get(r.legId);
+      if (callId) {
+        guests.delete(r.legId);
+        puts.push([callId, false]);
+      }
+    } else await storage.setItem(`u:${node}:${r.leg.id}`, r.leg.state ?? "");
+  }
+  for (const [callId, shown] of puts) put(node, callId, shown);
+  return c.body(null, 200);
+});
+
+serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => process.send!({ type: "listening", port: info.port }));
+
+async function handle(req: HostRequest): Promise<unknown> {
+  switch (req.cmd) {
+    case "idle":
+      if (inFlight) await new Promise<void>((r) => idle.push(r));
+      return null;
+    case "cpu": {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    }
+    case "stop":
+      setImmediate(() => process.exit(0));
+      return null;
+    default:
+      throw new Error(`floor host: ${req.cmd} is not measured here`);
+  }
+}
+
+process.on("message", (req: HostRequest) => {
+  handle(req).then(
+    (value) => process.send!({ id: req.id, ok: true, value } satisfies HostReply),
+    (err: unknown) => process.send!({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies HostReply),
+  );
+});
