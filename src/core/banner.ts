@@ -52,6 +52,25 @@ export function decideBanner(input: { names: string[]; legs: LegFact[] }, policy
   return { banner, restricted, counts, participants };
 }
 
+/**
+ * What of one call's facts its meeting's banner depends on, as a short string. The banner is a
+ * function of these signatures over the meeting's calls: restricted if any call is, each count
+ * the sum of the calls' counts, and where no text shows a count only whether it is zero matters
+ * (external mode reads only the external count; levels mode reads all three). So a batch after
+ * which every call it touched has the signature it had before cannot change any banner, and
+ * needs no banner run (service/ingest.ts). A call that is absent, a stub or in another meeting
+ * is `absentSignature`.
+ */
+export function bannerSignature(names: string[], legs: LegFact[], policy: Policy): string {
+  const { restricted, counts } = decideBanner({ names, legs }, policy);
+  const showsCount = Object.values(policy.texts).some((t) => t.includes(EXTERNAL_COUNT));
+  const external = showsCount ? counts.external : Math.min(counts.external, 1);
+  const levels = policy.mode === "levels" ? `:${Math.min(counts.internal, 1)}:${Math.min(counts.secure, 1)}` : "";
+  return `${restricted ? 1 : 0}:${external}${levels}`;
+}
+
+export const absentSignature = (policy: Policy) => bannerSignature([], [], policy);
+
 function externalText(restricted: boolean, counts: Record<ParticipantClass, number>, texts: BannerTexts): string | null {
   const external = counts.external > 0;
   if (restricted && external) return texts.restrictedExternal;

@@ -3,10 +3,11 @@
  * I/O: it only decides which meetings need their banner looked at, and why.
  */
 import type { Batch, CdrRecord } from "../core/records.ts";
-import type { CallFact, LegFact } from "../core/model.ts";
+import { absentSignature, bannerSignature } from "../core/banner.ts";
+import type { CallFact, LegFact, Policy } from "../core/model.ts";
 import { callFromStart, describeLeg, legFromStart, legFromUpdate, stubCall } from "../core/transitions.ts";
 import { meetingIdOf } from "../store/keys.ts";
-import type { StateStore } from "../store/state.ts";
+import type { CallDoc, StateStore } from "../store/state.ts";
 import { UnitOfWork } from "./unit-of-work.ts";
 
 /** A meeting whose banner may have to change, or a call whose meeting we must ask the CMS for. */
@@ -17,6 +18,8 @@ export interface IngestResult {
   duplicates: number;
   /** Work for the applier, each with the event that caused it (for the banner-change log). */
   work: Map<string, { item: WorkItem; cause: string }>;
+  /** The batch stored a call of a meeting, whether or not a banner may have changed. */
+  touchedMeetings: boolean;
   endedCalls: CallFact[];
   /** CMS told us records were thrown away: the picture may be wrong until a reconcile. */
   recordsMissing: number;
@@ -26,9 +29,11 @@ export function workKey(item: WorkItem): string {
   return item.kind === "meeting" ? `m:${item.meetingId}` : `c:${item.nodeKey}:${item.callId}`;
 }
 
-export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: string, now: number): Promise<IngestResult> {
+export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: string, now: number, policy: Policy): Promise<IngestResult> {
   const uow = new UnitOfWork(state, nodeKey);
-  const result: IngestResult = { applied: 0, duplicates: 0, work: new Map(), endedCalls: uow.endedCalls, recordsMissing: 0 };
+  const result: IngestResult = { applied: 0, duplicates: 0, work: new Map(), touchedMeetings: false, endedCalls: uow.endedCalls, recordsMissing: 0 };
+  /** Per work key, the calls whose records asked for it. */
+  const callsOf = new Map<string, Set<string>>();
   const highWater = batch.session ? await state.getHighWater(batch.session) : -1;
   let newHighWater = highWater;
 
@@ -42,6 +47,8 @@ export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: stri
       ? { kind: "call", nodeKey, callId: call.id }
       : { kind: "meeting", meetingId: meetingIdOf(call) };
     const key = workKey(item);
+    if (!callsOf.has(key)) callsOf.set(key, new Set());
+    callsOf.get(key)!.add(call.id);
     const update = Boolean(minor);
     let c = causes.get(key);
     if (!c || (c.fromUpdates && !update)) causes.set(key, (c = { events: [], fromUpdates: update }));
@@ -59,16 +66,50 @@ export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: stri
     }
     newHighWater = Math.max(newHighWater, rec.correlatorIndex);
     result.applied++;
-    touch(await applyRecord(uow, rec, nodeKey, now));
+    const applied = await applyRecord(uow, rec, nodeKey, now);
+    touch(applied);
+    // A call that moved to another meeting leaves the old one, whose banner may change too.
+    if (applied?.left) touch({ call: applied.left, cause: `call ${applied.left.id} moved to another meeting` });
   }
 
   await uow.flush();
+  for (const [key, { item }] of result.work) {
+    if (item.kind !== "meeting") continue;
+    result.touchedMeetings = true;
+    if (!mayChangeBanner(uow, item.meetingId, callsOf.get(key)!, policy)) result.work.delete(key);
+  }
   if (batch.session && newHighWater > highWater) await state.putHighWater(batch.session, newHighWater);
   return result;
 }
 
+/**
+ * Whether a banner run could find anything to do for a meeting after this batch: a call of it
+ * joined the meeting (it must be shown the meeting's banner, whatever that is), or a call the
+ * batch touched changed a fact the banner reads (core/banner.ts, bannerSignature). Otherwise the
+ * run would compute the banner it computed last time for every call it would look at. Leg
+ * updates, rooms joining in external mode, and rooms leaving and calls ending with no one who
+ * counted are most of the CDR traffic and need no run. Work already queued or retrying for the
+ * meeting is not affected.
+ */
+function mayChangeBanner(uow: UnitOfWork, meetingId: string, callIds: Set<string>, policy: Policy): boolean {
+  const absent = absentSignature(policy);
+  const inMeeting = (doc: CallDoc | null | undefined): doc is CallDoc => Boolean(doc && !doc.call.stub && meetingIdOf(doc.call) === meetingId);
+  const signature = (doc: CallDoc | null | undefined) =>
+    inMeeting(doc) ? bannerSignature([doc.call.name], Object.values(doc.legs), policy) : absent;
+  for (const callId of callIds) {
+    const { before, after } = uow.change(callId);
+    // Never read: nothing to compare with, so the run goes ahead.
+    if (before === undefined) return true;
+    if (inMeeting(after) && !inMeeting(before)) return true;
+    if (signature(before) !== signature(after)) return true;
+  }
+  return false;
+}
+
 interface Applied {
   call: CallFact;
+  /** The call's previous version, when a callStart moved it out of that meeting. */
+  left?: CallFact;
   /** What happened, in words for the log and the audit. */
   cause: string;
   /** A leg update that moved no one in or out: named only when nothing else happened. */
@@ -82,7 +123,8 @@ async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now
       const doc = await uow.call(rec.call.id);
       const call = callFromStart(rec, nodeKey, now);
       uow.putCall({ ...doc, call, legs: doc?.legs ?? {} }, doc?.call);
-      return { call, cause: `call ${call.id} started` };
+      const moved = doc && !doc.call.stub && meetingIdOf(doc.call) !== meetingIdOf(call);
+      return { call, cause: `call ${call.id} started`, ...(moved ? { left: doc.call } : {}) };
     }
     case "callEnd": {
       const doc = await uow.call(rec.callId);

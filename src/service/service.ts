@@ -170,9 +170,9 @@ export function createService(deps: ServiceDeps) {
 
   async function ingest(batch: Batch, nodeKey: string): Promise<IngestResult> {
     const key = (await resolver.known(nodeKey))?.name ?? nodeKey;
-    const result = await mutex.run(key, () => ingestBatch(state, batch, key, now()));
+    const result = await mutex.run(key, () => ingestBatch(state, batch, key, now(), config.policy));
     // Meetings are looked up per nodeKey; a source not yet resolved to a node must be listed.
-    if (result.work.size) await nodeKeys.add(key);
+    if (result.touchedMeetings || result.work.size) await nodeKeys.add(key);
     return result;
   }
 

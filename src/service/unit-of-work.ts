@@ -9,6 +9,8 @@ import type { CallDoc, StateStore } from "../store/state.ts";
 
 export class UnitOfWork {
   private calls = new Map<string, CallDoc | null>();
+  /** Each call document as the store had it before this batch (null: none). */
+  private originals = new Map<string, CallDoc | null>();
   private legCalls = new Map<string, string | null>();
   private pending = new Map<string, LegFact | null>();
   private dirtyCalls = new Set<string>();
@@ -25,8 +27,17 @@ export class UnitOfWork {
   ) {}
 
   async call(callId: string): Promise<CallDoc | undefined> {
-    if (!this.calls.has(callId)) this.calls.set(callId, (await this.state.getCall(this.nodeKey, callId)) ?? null);
+    if (!this.calls.has(callId)) {
+      const doc = (await this.state.getCall(this.nodeKey, callId)) ?? null;
+      this.calls.set(callId, doc);
+      this.originals.set(callId, doc);
+    }
     return this.calls.get(callId) ?? undefined;
+  }
+
+  /** The call before and after this batch; `before` is undefined when the batch never read it. */
+  change(callId: string): { before: CallDoc | null | undefined; after: CallDoc | null } {
+    return { before: this.originals.get(callId), after: this.calls.get(callId) ?? null };
   }
 
   putCall(doc: CallDoc, previous?: CallFact) {

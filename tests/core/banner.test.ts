@@ -1,7 +1,7 @@
 // The banner a meeting should show, in both modes, and recognising our own banners later.
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { decideBanner, defaultRestrictedPattern, defaultTexts, isOwnText, isRestricted } from "../../src/core/banner.ts";
+import { absentSignature, bannerSignature, decideBanner, defaultRestrictedPattern, defaultTexts, isOwnText, isRestricted } from "../../src/core/banner.ts";
 import type { LegFact } from "../../src/core/model.ts";
 import { leg, policy } from "./fixtures.ts";
 
@@ -100,4 +100,17 @@ test("isOwnText matches {external} to any whole number, and treats other charact
   assert.equal(isOwnText("Guests (+four) here?", p), false);
   assert.equal(isOwnText("Guests (+4) here!", p), false);
   assert.equal(isOwnText("Guests +4 here", p), false);
+});
+
+test("the banner signature holds only what the banner reads, in each mode", () => {
+  const room = leg({ id: "r1", type: "sip", remoteParty: "sip:room@corp.example" });
+  const external = policy({ internalDomains: ["corp.example"] });
+  const levels = policy({ mode: "levels", internalDomains: ["corp.example"] });
+  const counted = policy({ texts: { ...defaultTexts, external: "{external} guest(s) present" } });
+
+  assert.equal(bannerSignature(["Standup"], [room, appUser, link], external), absentSignature(external), "external mode: rooms do not count");
+  assert.notEqual(bannerSignature(["Standup"], [room], levels), absentSignature(levels), "levels mode: an internal room sets level 2");
+  assert.notEqual(bannerSignature(["Falcon restricted"], [], external), absentSignature(external), "a restricted name");
+  assert.equal(bannerSignature(["x"], [guest("g1")], external), bannerSignature(["x"], [guest("g1"), guest("g2")], external), "one guest or two: the same text");
+  assert.notEqual(bannerSignature(["x"], [guest("g1")], counted), bannerSignature(["x"], [guest("g1"), guest("g2")], counted), "a text that shows the count");
 });
