@@ -1,10 +1,17 @@
 /**
- * The floor: the least a correct receiver must do per CDR on the fixed stack, in a process of its
- * own, measured under the same load as the service. @hono/node-server and Hono take the POST;
+ * The floors: the least a correct service must do on the fixed stack, in a process of its own,
+ * measured under the same load as the service.
+ *
+ * Receiving (floor.ts): the least per CDR. @hono/node-server and Hono take the POST;
  * parseCdrBatch reads it (fast-xml-parser with validation, valibot); one unstorage memory write
  * per record keeps what it said; a guest's arrival and departure each cost one banner PUT through
  * our CMS client (undici exchange), after the answer. No meeting is looked up, no banner decided,
  * no audit kept: what the service costs above this is what its own logic costs.
+ *
+ * Reconciling (reconcile-floor.ts, the "reconcile" command): only the CMS requests a cold start
+ * cannot do without, through our CMS client and its per-node bound: list each node's calls, then
+ * per call its detail, its leg list, each leg's detail, and one banner PUT. Nothing is stored or
+ * decided.
  */
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
@@ -12,6 +19,7 @@ import type { AddressInfo } from "node:net";
 import { createStorage } from "unstorage";
 import memoryDriver from "unstorage/drivers/memory";
 import { createCmsClient } from "../../src/cms/client.ts";
+import { defaultTexts } from "../../src/core/banner.ts";
 import { loadConfig } from "../../src/config.ts";
 import { parseCdrBatch } from "../../src/core/parse-cdr.ts";
 import { cmsTransport } from "../../src/runtime/node-settings.ts";
@@ -22,7 +30,8 @@ if (!loaded.ok) throw new Error(`floor host: ${loaded.errors.join("; ")}`);
 const config = loaded.config;
 const storage = createStorage({ driver: memoryDriver() });
 const cms = createCmsClient({ username: config.cms.username, password: config.cms.password, transport: cmsTransport(config) });
-const banner = { text: "External participants present", position: "top", duration: "permanent" } as const;
+// The text the bench's simulator watches for.
+const banner = { text: defaultTexts.external, position: config.policy.position, duration: config.policy.duration };
 /** Guest leg id → its call, so that the guest's departure knows which call to clear. */
 const guests = new Map<string, string>();
 let inFlight = 0;
@@ -71,8 +80,33 @@ app.post("/cdr/:node", async (c) => {
 
 serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => process.send!({ type: "listening", port: info.port }));
 
+/** Every call on every node read as a cold start must read it, and given the banner. */
+async function reconcile(): Promise<{ calls: number; requests: number }> {
+  let calls = 0;
+  let requests = 0;
+  await Promise.all(
+    config.nodes.map(async (node) => {
+      const listed = await cms.listCalls(node);
+      requests++;
+      await Promise.all(
+        listed.map(async ({ id }) => {
+          await cms.getCall(node, id);
+          const legs = await cms.listCallLegs(node, id);
+          await Promise.all(legs.map((leg) => cms.getCallLeg(node, leg.id)));
+          await cms.setCallMessage(node, id, banner);
+          requests += 3 + legs.length;
+          calls++;
+        }),
+      );
+    }),
+  );
+  return { calls, requests };
+}
+
 async function handle(req: HostRequest): Promise<unknown> {
   switch (req.cmd) {
+    case "reconcile":
+      return reconcile();
     case "idle":
       if (inFlight) await new Promise<void>((r) => idle.push(r));
       return null;

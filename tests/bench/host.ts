@@ -20,7 +20,8 @@ type Command = HostRequest extends infer R ? (R extends { id: number } ? Omit<R,
 
 export interface Host {
   url: string;
-  reconcile(reason: string): Promise<ReconcileReport>;
+  /** The service's ReconcileReport; the floor host's own counts. */
+  reconcile(reason: string): Promise<ReconcileReport | { calls: number; requests: number }>;
   /** Resolves once the applier has nothing queued or running. */
   idle(): Promise<unknown>;
   memory(): Promise<HostMemory>;

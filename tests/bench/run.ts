@@ -56,6 +56,9 @@ try {
   for (const step of FLOOR_STEPS) floor.push(await benchFloor(ingestSim, step));
   raw.floor = floor;
   rows.push(...floorRows(floor));
+  const reconcileFloor = await benchReconcile(reconcileSim, {}, CMS_LATENCY_MS, "floor-host.ts");
+  raw.reconcileFloor = reconcileFloor;
+  rows.push(reconcileFloorRow(reconcileFloor));
   console.error(`bench: floor done at ${((performance.now() - started) / 1000).toFixed(0)} s`);
   for (const s of stores.skipped) rows.push({ section: "all", measure: "not measured", store: s.name, value: undefined, unit: "", note: s.why });
   await Promise.all([ingestSim.close(), reconcileSim.close()]);
@@ -158,6 +161,20 @@ function floorRows(figures: FloorFigures[]): Row[] {
         (f.step === "all" ? `; senders + simulated CMS ${n(f.loadCpuUsPerRecord)} µs/record, so both cores allow ${n(bothCores)}` : ""),
     };
   });
+}
+
+/** The cold start with nothing but its CMS requests: what any reconcile on this stack and simulator needs at least. */
+function reconcileFloorRow(f: ReconcileFigures): Row {
+  return {
+    section: "floor",
+    measure: `reconcile floor: the requests alone (list, call, legs, each leg, PUT), ${RECONCILE_CALLS.toLocaleString("en-US")} calls on 4 nodes`,
+    store: "-",
+    value: f.allRightMs / 1000,
+    unit: "s",
+    note:
+      `${(f.readsPerCall + f.writesPerCall).toFixed(2)} requests per call; client CPU ${f.cpuMsPerCall.toFixed(2)} ms per call, ` +
+      `simulated CMS ${f.simCpuMsPerCall.toFixed(2)} ms per call; peak ${f.peakInFlightPerNode} in flight per node`,
+  };
 }
 
 function reconcileRows(store: StoreName, f: ReconcileFigures): Row[] {
