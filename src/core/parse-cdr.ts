@@ -74,7 +74,16 @@ function readBatch(rawRoot: unknown): ParseCdrResult {
  * `subType`/`subtype` read alike (DOMAIN §10.3). Entity processing only ever sees the five
  * predefined XML entities, because declarations were refused before parsing.
  */
+const parsers = new Map<number, XMLParser>();
+
+/** One parser per depth limit, built once: building one costs as much as parsing a record. */
 function parserFor(maxDepth: number): XMLParser {
+  let parser = parsers.get(maxDepth);
+  if (!parser) parsers.set(maxDepth, (parser = newParser(maxDepth)));
+  return parser;
+}
+
+function newParser(maxDepth: number): XMLParser {
   return new XMLParser({
     ignoreAttributes: false,
     parseTagValue: false,

@@ -58,7 +58,9 @@ export function mountCdrRoutes(
       log.warn("CDR record rejected", { node: nodeKey, position: r.position, type: r.type, reason: r.reason });
     }
     for (const [type, n] of Object.entries(batch.ignored)) counters.inc("cdr_records_ignored", { type }, n);
-    for (const r of batch.records) counters.inc("cdr_records", { type: r.type });
+    const byType = new Map<string, number>();
+    for (const r of batch.records) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+    for (const [type, n] of byType) counters.inc("cdr_records", { type }, n);
 
     let result;
     try {
