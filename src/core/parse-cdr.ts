@@ -69,11 +69,6 @@ function readBatch(rawRoot: unknown): ParseCdrResult {
   return { ok: true, batch };
 }
 
-/**
- * Values stay strings (TOOLCHAIN gotcha 7); element names are folded to lower case so that
- * `subType`/`subtype` read alike (DOMAIN §10.3). Entity processing only ever sees the five
- * predefined XML entities, because declarations were refused before parsing.
- */
 const parsers = new Map<number, XMLParser>();
 
 /** One parser per depth limit, built once: building one costs as much as parsing a record. */
@@ -83,6 +78,11 @@ function parserFor(maxDepth: number): XMLParser {
   return parser;
 }
 
+/**
+ * Values stay strings (TOOLCHAIN gotcha 7); element names are folded to lower case so that
+ * `subType`/`subtype` read alike (DOMAIN §10.3). Entity processing only ever sees the five
+ * predefined XML entities, because declarations were refused before parsing.
+ */
 function newParser(maxDepth: number): XMLParser {
   return new XMLParser({
     ignoreAttributes: false,
