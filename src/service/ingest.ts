@@ -68,8 +68,7 @@ export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: stri
     result.applied++;
     const applied = await applyRecord(uow, rec, nodeKey, now);
     touch(applied);
-    // A call that moved to another meeting leaves the old one, whose banner may change too.
-    if (applied?.left) touch({ call: applied.left, cause: `call ${applied.left.id} moved to another meeting` });
+    touch(applied?.also);
   }
 
   await uow.flush();
@@ -108,8 +107,8 @@ function mayChangeBanner(uow: UnitOfWork, meetingId: string, callIds: Set<string
 
 interface Applied {
   call: CallFact;
-  /** The call's previous version, when a callStart moved it out of that meeting. */
-  left?: CallFact;
+  /** A second call whose meeting the record changed: the one a leg left, or a call's old meeting. */
+  also?: Applied;
   /** What happened, in words for the log and the audit. */
   cause: string;
   /** A leg update that moved no one in or out: named only when nothing else happened. */
@@ -124,7 +123,8 @@ async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now
       const call = callFromStart(rec, nodeKey, now);
       uow.putCall({ ...doc, call, legs: doc?.legs ?? {} }, doc?.call);
       const moved = doc && !doc.call.stub && meetingIdOf(doc.call) !== meetingIdOf(call);
-      return { call, cause: `call ${call.id} started`, ...(moved ? { left: doc.call } : {}) };
+      const also = moved ? { call: doc.call, cause: `call ${call.id} moved to another meeting` } : undefined;
+      return { call, cause: `call ${call.id} started`, also };
     }
     case "callEnd": {
       const doc = await uow.call(rec.callId);
@@ -135,15 +135,15 @@ async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now
     case "callLegStart": {
       const existing = await findLeg(uow, rec.leg.id, rec.leg.callId);
       const leg = legFromStart(existing?.leg, rec, nodeKey, now);
-      const call = await placeLeg(uow, existing, leg, rec.time, now);
-      return call && { call, cause: `${describeLeg(leg)} joined` };
+      const { call, left } = await placeLeg(uow, existing, leg, rec.time, now);
+      return withLeft(call && { call, cause: `${describeLeg(leg)} joined` }, left, leg);
     }
     case "callLegUpdate": {
       const existing = await findLeg(uow, rec.leg.id, rec.leg.callId);
       const leg = legFromUpdate(existing?.leg, rec, nodeKey, now);
-      const call = await placeLeg(uow, existing, leg, rec.time, now);
+      const { call, left } = await placeLeg(uow, existing, leg, rec.time, now);
       const moved = existing?.callId !== leg.callId;
-      return call && { call, cause: `${describeLeg(leg)} ${moved ? "joined" : "changed"}`, minor: !moved };
+      return withLeft(call && { call, cause: `${describeLeg(leg)} ${moved ? "joined" : "changed"}`, minor: !moved }, left, leg);
     }
     case "callLegEnd": {
       const existing = await findLeg(uow, rec.legId);
@@ -185,23 +185,41 @@ async function findLeg(uow: UnitOfWork, legId: string, hintCallId?: string): Pro
   return pending ? { leg: pending } : undefined;
 }
 
-/** Puts a leg where it now belongs: in its call's document, or pending while its call is unknown. */
-async function placeLeg(uow: UnitOfWork, was: FoundLeg | undefined, leg: LegFact, time: string, now: number) {
+/** A leg that left one call (for another, or for no call yet) changed that call's meeting too. */
+function withLeft(applied: Applied | undefined, left: CallFact | undefined, leg: LegFact): Applied | undefined {
+  if (!left) return applied;
+  const leaving: Applied = { call: left, cause: `${describeLeg(leg)} left` };
+  return applied ? { ...applied, also: leaving } : leaving;
+}
+
+/**
+ * Puts a leg where it now belongs: in its call's document, or pending while its call is unknown.
+ * Answers the call it is in now, and the call it left, if it left one.
+ */
+async function placeLeg(
+  uow: UnitOfWork,
+  was: FoundLeg | undefined,
+  leg: LegFact,
+  time: string,
+  now: number,
+): Promise<{ call?: CallFact; left?: CallFact }> {
+  let left: CallFact | undefined;
   if (was?.callId && was.callId !== leg.callId) {
     const old = (await uow.call(was.callId))!;
     const legs = { ...old.legs };
     delete legs[leg.id];
     uow.putCall({ ...old, legs }, old.call);
+    left = old.call;
   }
   if (!leg.callId) {
     if (was?.callId) uow.setLegCall(leg.id, null);
     uow.setPending(leg.id, leg);
-    return undefined;
+    return { left };
   }
   if (was && !was.callId) uow.setPending(leg.id, null);
   if (was?.callId !== leg.callId) uow.setLegCall(leg.id, leg.callId);
   const doc = await uow.call(leg.callId);
   const call = doc?.call ?? stubCall(leg.callId, leg.nodeKey, time, now);
   uow.putCall({ ...doc, call, legs: { ...doc?.legs, [leg.id]: leg } }, doc?.call);
-  return call;
+  return { call, left };
 }

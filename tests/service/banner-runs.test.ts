@@ -119,6 +119,31 @@ describe("external mode", () => {
     a.endCall(onA.call.id);
     b.endCall(onB.call.id);
   });
+
+  test("a guest who moves to another call takes the banner along: the call left is cleared, the call joined shows it", async () => {
+    const a = sim.cluster.node("cb-a");
+    const x = a.startCall({ name: "Lobby", correlator: randomUUID() });
+    const guest = a.addLeg(x.call.id, { displayName: "Visitor", type: "acano", subType: "webApp" }, { callKnownAtStart: false });
+    const y = a.startCall({ name: "Board", correlator: randomUUID() });
+    const room = a.addLeg(y.call.id, { displayName: "Room", remoteParty: "sip:room@corp.example", type: "sip" });
+    await svc.post("/cdr/cb-a", a.records(x.records, guest.records, y.records, room.records));
+    await svc.service.applier.idle();
+    assert.deepEqual(shown("cb-a", x.call.id), [EXTERNAL]);
+    assert.deepEqual(shown("cb-a", y.call.id), []);
+
+    // CMS moves the guest: a callLegUpdate naming the other call (a new session, so that the
+    // record is not taken for one already seen).
+    const update = guest.records.find((r) => r.includes('type="callLegUpdate"'))!;
+    const moved = update.replace(x.call.id, y.call.id);
+    assert.notEqual(moved, update);
+    a.restart();
+    assert.equal(await queuedAfter(svc, "/cdr/cb-a", a.records([moved])), 2, "both meetings are run");
+    await svc.service.applier.idle();
+    assert.deepEqual(shown("cb-a", x.call.id), [EXTERNAL, ""], "the call the guest left");
+    assert.deepEqual(shown("cb-a", y.call.id), [EXTERNAL], "the call the guest joined");
+    a.endCall(x.call.id);
+    a.endCall(y.call.id);
+  });
 });
 
 describe("levels mode", () => {
