@@ -35,12 +35,14 @@ const banner = { text: defaultTexts.external, position: config.policy.position, 
 /** Guest leg id → its call, so that the guest's departure knows which call to clear. */
 const guests = new Map<string, string>();
 let inFlight = 0;
-let idle: (() => void)[] = [];
+/** Banner PUTs that failed: the floor is only a floor if every one of them went through. */
+let failedPuts = 0;
+const idle: (() => void)[] = [];
 
 function put(nodeName: string, callId: string, shown: boolean) {
   const node = config.nodes.find((n) => n.name === nodeName)!;
   inFlight++;
-  void cms.setCallMessage(node, callId, shown ? banner : null).catch(() => {}).finally(() => {
+  void cms.setCallMessage(node, callId, shown ? banner : null).catch(() => failedPuts++).finally(() => {
     if (--inFlight === 0) for (const f of idle.splice(0)) f();
   });
 }
@@ -109,7 +111,7 @@ async function handle(req: HostRequest): Promise<unknown> {
       return reconcile();
     case "idle":
       if (inFlight) await new Promise<void>((r) => idle.push(r));
-      return null;
+      return { failedPuts };
     case "cpu": {
       const { user, system } = process.cpuUsage();
       return (user + system) / 1000;

@@ -44,14 +44,14 @@ export async function benchFloor(sim: BenchCluster, step: FloorStep): Promise<Fl
     const join = await postFromAll(host.url, nodes, (n) => joinSteps(byNode.get(n)!));
     await host.idle();
     const leave = await postFromAll(host.url, nodes, (n) => leaveSteps(byNode.get(n)!));
-    await host.idle();
+    const { failedPuts } = (await host.idle()) as { failedPuts: number };
     const cpuMs = (await host.cpuMs()) - cpu0;
     const load = process.cpuUsage(load0);
 
     // The floor must not be cheaper than the real thing by skipping the writes it claims to make.
     const writes = nodes.reduce((s, n) => s + n.requests.writes, 0);
     const expected = step === "all" ? 2 * MEETINGS : 0;
-    if (writes !== expected) throw new Error(`floor (${step}) made ${writes} CMS writes, expected ${expected}`);
+    if (writes !== expected || failedPuts) throw new Error(`floor (${step}) made ${writes} CMS writes (${failedPuts} failed), expected ${expected}, none failed`);
 
     const records = join.records + leave.records;
     const postingMs = join.lastAt - join.firstAt + (leave.lastAt - leave.firstAt);
