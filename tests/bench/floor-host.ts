@@ -23,7 +23,7 @@ import { defaultTexts } from "../../src/core/banner.ts";
 import { loadConfig } from "../../src/config.ts";
 import { parseCdrBatch } from "../../src/core/parse-cdr.ts";
 import { cmsTransport } from "../../src/runtime/node-settings.ts";
-import type { HostReply, HostRequest } from "./host-protocol.ts";
+import { answerRequests, processCpuMs, type HostRequest } from "./host-protocol.ts";
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) throw new Error(`floor host: ${loaded.errors.join("; ")}`);
@@ -112,10 +112,8 @@ async function handle(req: HostRequest): Promise<unknown> {
     case "idle":
       if (inFlight) await new Promise<void>((r) => idle.push(r));
       return { failedPuts };
-    case "cpu": {
-      const { user, system } = process.cpuUsage();
-      return (user + system) / 1000;
-    }
+    case "cpu":
+      return processCpuMs();
     case "stop":
       setImmediate(() => process.exit(0));
       return null;
@@ -124,9 +122,4 @@ async function handle(req: HostRequest): Promise<unknown> {
   }
 }
 
-process.on("message", (req: HostRequest) => {
-  handle(req).then(
-    (value) => process.send!({ id: req.id, ok: true, value } satisfies HostReply),
-    (err: unknown) => process.send!({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies HostReply),
-  );
-});
+answerRequests(handle);

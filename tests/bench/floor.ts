@@ -7,7 +7,7 @@
  * bounds what both cores can take.
  */
 import { startHost } from "./host.ts";
-import { MEETINGS } from "./ingest.ts";
+import { MEETINGS, warmUp } from "./ingest.ts";
 import { joinSteps, leaveSteps, meetingsOn } from "./meetings.ts";
 import { percentile, postFromAll } from "./sender.ts";
 import type { BenchCluster } from "./sim-cluster.ts";
@@ -32,11 +32,7 @@ export async function benchFloor(sim: BenchCluster, step: FloorStep): Promise<Fl
   const nodes = sim.cluster.nodes;
   const host = await startHost({ ...sim.settings, FLOOR_STEP: step }, "floor-host.ts");
   try {
-    const warm = new Map(nodes.map((n) => [n, meetingsOn(n, 50, "Warm-up")]));
-    await postFromAll(host.url, nodes, (n) => joinSteps(warm.get(n)!));
-    await postFromAll(host.url, nodes, (n) => leaveSteps(warm.get(n)!));
-    await host.idle();
-    sim.resetCounters();
+    await warmUp(host, sim);
 
     const byNode = new Map(nodes.map((n) => [n, meetingsOn(n, MEETINGS / nodes.length, "Floor")]));
     const cpu0 = await host.cpuMs();

@@ -1,4 +1,4 @@
-/** What the bench and its service host (service-host.ts) say to each other over IPC. */
+/** What the bench and its hosts (service-host.ts, floor-host.ts) say to each other over IPC. */
 
 export type HostRequest =
   | { id: number; cmd: "reconcile"; reason: string }
@@ -17,4 +17,20 @@ export interface StoreSizes {
 export interface HostMemory {
   heapUsed: number;
   rss: number;
+}
+
+/** A host's side of the channel: each request answered with what `handle` gives, or its error. */
+export function answerRequests(handle: (req: HostRequest) => Promise<unknown>) {
+  process.on("message", (req: HostRequest) => {
+    handle(req).then(
+      (value) => process.send!({ id: req.id, ok: true, value } satisfies HostReply),
+      (err: unknown) => process.send!({ id: req.id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies HostReply),
+    );
+  });
+}
+
+/** CPU milliseconds (user + system, every thread) this process has used so far: the "cpu" answer. */
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }

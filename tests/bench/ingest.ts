@@ -8,7 +8,7 @@
  * Two nodes post at once, each one batch at a time (as a CMS receiver does).
  */
 import type { SimNode } from "../../src/sim/index.ts";
-import { startHost } from "./host.ts";
+import { startHost, type Host } from "./host.ts";
 import type { HostMemory, StoreSizes } from "./host-protocol.ts";
 import { EXTERNAL, joinSteps, lateJoinerSteps, leaveSteps, meetingsOn, type BenchMeeting } from "./meetings.ts";
 import { percentile, postFromAll, type Sent } from "./sender.ts";
@@ -51,6 +51,17 @@ export interface IngestFigures {
   memory: { empty: HostMemory; live: HostMemory; storeEmpty: StoreSizes; storeLive: StoreSizes; liveMeetings: number };
 }
 
+/** 50 meetings per node join and leave, unmeasured, so that what is measured runs warm; counters start afresh. */
+export async function warmUp(host: Host, sim: BenchCluster) {
+  const nodes = sim.cluster.nodes;
+  const warm = new Map(nodes.map((n) => [n, meetingsOn(n, 50, "Warm-up")]));
+  await postFromAll(host.url, nodes, (n) => joinSteps(warm.get(n)!));
+  await host.idle();
+  await postFromAll(host.url, nodes, (n) => leaveSteps(warm.get(n)!));
+  await host.idle();
+  sim.resetCounters();
+}
+
 export async function benchIngest(sim: BenchCluster, storeSettings: Record<string, string>): Promise<IngestFigures> {
   const nodes = sim.cluster.nodes;
   const host = await startHost({ ...sim.settings, ...storeSettings });
@@ -63,12 +74,7 @@ export async function benchIngest(sim: BenchCluster, storeSettings: Record<strin
   };
   try {
     await host.reconcile("start-up");
-    const warm = new Map(nodes.map((n) => [n, meetingsOn(n, 50, "Warm-up")]));
-    await postFromAll(host.url, nodes, (n) => joinSteps(warm.get(n)!));
-    await host.idle();
-    await postFromAll(host.url, nodes, (n) => leaveSteps(warm.get(n)!));
-    await host.idle();
-    sim.resetCounters();
+    await warmUp(host, sim);
     phase("warm-up");
 
     const byNode = new Map(nodes.map((n) => [n, meetingsOn(n, MEETINGS / nodes.length, "Standup")]));

@@ -20,7 +20,7 @@ import { createService } from "../../src/service/service.ts";
 import { openFsStore } from "../../src/runtime/fs-journal-driver.ts";
 import { cmsTransport } from "../../src/runtime/node-settings.ts";
 import { createRedisStore } from "../../src/runtime/redis.ts";
-import type { HostReply, HostRequest, StoreSizes } from "./host-protocol.ts";
+import { answerRequests, processCpuMs, type HostRequest, type StoreSizes } from "./host-protocol.ts";
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) throw new Error(`bench host: ${loaded.errors.join("; ")}`);
@@ -107,10 +107,8 @@ async function handle(req: HostRequest): Promise<unknown> {
       return memory();
     case "ops":
       return { ...storeOps };
-    case "cpu": {
-      const { user, system } = process.cpuUsage();
-      return (user + system) / 1000;
-    }
+    case "cpu":
+      return processCpuMs();
     case "store":
       return storeSizes();
     case "stop":
@@ -124,9 +122,4 @@ async function handle(req: HostRequest): Promise<unknown> {
   }
 }
 
-process.on("message", (req: HostRequest) => {
-  handle(req).then(
-    (value) => process.send!({ id: req.id, ok: true, value } satisfies HostReply),
-    (err: unknown) => process.send!({ id: req.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies HostReply),
-  );
-});
+answerRequests(handle);
