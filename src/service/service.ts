@@ -55,7 +55,6 @@ const DRIFT = ["callsAdded", "callsRemoved", "legsAdded", "legsRemoved", "messag
 export function createService(deps: ServiceDeps) {
   const { config, log } = deps;
   const now = deps.now ?? Date.now;
-  const state = createStateStore(deps.storage);
   const { counters, histograms, health } = deps.telemetry ?? createTelemetry(config);
   const events = createEventHub();
   const audit = createAuditLog(deps.storage);
@@ -79,6 +78,10 @@ export function createService(deps: ServiceDeps) {
   // injected mean a store shared with other instances, whatever its kind. Workers' KV is shared
   // without leases, and Deno KV may be remote: neither is memory or fs.
   const soleWriter = !deps.locks && (config.storage.kind === "memory" || config.storage.kind === "fs");
+  const state = createStateStore(deps.storage, {
+    soleWriter,
+    onMirrorFailed: (err) => log.warn("store copy not loaded; every read goes to the store", { error: errorText(err) }),
+  });
   const nodeKeys = createNodeKeys({ state, mutex, configured: config.nodes.map((n) => n.name), soleWriter });
   const resolver = createNodeResolver({ nodes: config.nodes, state, cms, log });
   const applier = createApplier({

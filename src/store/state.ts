@@ -8,6 +8,7 @@ import { decodeApplied, encodeApplied } from "./applied-codec.ts";
 import { decodeCall, decodeWaitingLeg, encodeCall, encodeWaitingLeg } from "./call-codec.ts";
 import { packId, unpackId } from "./id-codec.ts";
 import { keys, meetingIdOf, nodeAndId } from "./keys.ts";
+import { ASK_STORE, createMirror } from "./mirror.ts";
 
 export interface CallDoc {
   call: CallFact;
@@ -46,16 +47,40 @@ export async function guard<T>(what: string, op: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createStateStore(storage: Storage) {
-  const get = <T>(key: string) =>
+export interface StateStoreOptions {
+  /**
+   * Only this process writes the store (memory, fs): reads are answered from a copy kept here
+   * (mirror.ts). Never for a store that other instances or isolates write too.
+   */
+  soleWriter?: boolean;
+  /** Told when the copy could not be loaded; reads then all go to the store. */
+  onMirrorFailed?: (err: unknown) => void;
+}
+
+export function createStateStore(storage: Storage, opts: StateStoreOptions = {}) {
+  const mirror = opts.soleWriter ? createMirror(storage, opts.onMirrorFailed ?? (() => {})) : undefined;
+  const fromStore = <T>(key: string) =>
     guard(`read of ${key}`, async () => {
       const value = await storage.getItem<T>(key);
       // Some drivers hand back the Error of a failed read instead of throwing it.
       if (value instanceof Error) throw value;
       return (value ?? undefined) as T | undefined;
     });
-  const set = (key: string, value: unknown) => guard(`write of ${key}`, () => storage.setItem(key, value as never));
-  const del = (key: string) => guard(`delete of ${key}`, () => storage.removeItem(key));
+  const get = <T>(key: string): Promise<T | undefined> => {
+    const known = mirror ? mirror.read(key) : ASK_STORE;
+    return known === ASK_STORE ? fromStore<T>(key) : Promise.resolve((known ?? undefined) as T | undefined);
+  };
+  /** The copy learns a write once the store has taken it, and stops answering for a key whose write failed. */
+  const mirrored = (key: string, write: Promise<void>, learn: () => void) => {
+    if (!mirror) return write;
+    return write.then(learn, (err: unknown) => {
+      mirror.failed(key);
+      throw err;
+    });
+  };
+  const set = (key: string, value: unknown) =>
+    mirrored(key, guard(`write of ${key}`, () => storage.setItem(key, value as never)), () => mirror!.wrote(key, value));
+  const del = (key: string) => mirrored(key, guard(`delete of ${key}`, () => storage.removeItem(key)), () => mirror!.removed(key));
   /**
    * Values of many keys in the order asked, read in slices, so that one read stays bounded
    * however many keys a listing finds (a store with a file per key runs out of descriptors). Order holds because our
@@ -63,6 +88,10 @@ export function createStateStore(storage: Storage) {
    * store call.
    */
   const getMany = async (what: string, ks: string[]): Promise<unknown[]> => {
+    if (mirror?.serving) {
+      const known = ks.map((k) => mirror.read(k));
+      if (!known.includes(ASK_STORE)) return known.map((value) => value ?? undefined);
+    }
     // One key (the usual meeting: one call) costs less through getItem than through the batch path.
     if (ks.length === 1) return [await get(ks[0]!)];
     const values: unknown[] = [];
@@ -80,6 +109,8 @@ export function createStateStore(storage: Storage) {
 
   return {
     storage,
+    /** The sole writer's copy of the store (mirror.ts), when there is one. */
+    mirror,
     getCall: async (nodeKey: string, callId: string) => decodeCall(await get(keys.call(nodeKey, callId)), nodeKey, callId),
     putCall: (doc: CallDoc) => set(keys.call(doc.call.nodeKey, doc.call.id), encodeCall(doc)),
     deleteCall: (nodeKey: string, callId: string) => del(keys.call(nodeKey, callId)),
@@ -99,10 +130,8 @@ export function createStateStore(storage: Storage) {
     deletePending: (nodeKey: string, legId: string) => del(keys.pending(nodeKey, legId)),
 
     async meetingCalls(meetingId: string, nodeKeys: string[]): Promise<{ nodeKey: string; callId: string }[]> {
-      const lists = await guard(`read of meeting ${meetingId}`, () =>
-        storage.getItems(nodeKeys.map((k) => keys.meetingCalls(meetingId, k))),
-      );
-      return lists.flatMap(({ value }, i) => packedList(value).map((packed) => ({ nodeKey: nodeKeys[i]!, callId: unpackId(packed) })));
+      const lists = await getMany(`read of meeting ${meetingId}`, nodeKeys.map((k) => keys.meetingCalls(meetingId, k)));
+      return lists.flatMap((value, i) => packedList(value).map((packed) => ({ nodeKey: nodeKeys[i]!, callId: unpackId(packed) })));
     },
     // The lists hold packed ids: packing is one-to-one, so comparing packed ids compares the ids.
     async addMeetingCall(call: CallFact) {
@@ -118,7 +147,8 @@ export function createStateStore(storage: Storage) {
       await (ids.length ? set(key, ids) : del(key));
     },
 
-    nodeKeys: async () => (await get<string[]>(keys.nodeKeys)) ?? [],
+    // A copy: the list read may be the mirror's own.
+    nodeKeys: async () => [...((await get<string[]>(keys.nodeKeys)) ?? [])],
     async addNodeKey(nodeKey: string) {
       const known = (await get<string[]>(keys.nodeKeys)) ?? [];
       if (!known.includes(nodeKey)) await set(keys.nodeKeys, [...known, nodeKey]);
@@ -178,7 +208,7 @@ export function createStateStore(storage: Storage) {
     /** Readiness: a write and a read-back, because a store can be readable yet refuse writes. */
     async ping(now: number) {
       await set("health", now);
-      if ((await get<number>("health")) !== now) throw new StoreError("store ping read back a different value");
+      if ((await fromStore<number>("health")) !== now) throw new StoreError("store ping read back a different value");
     },
   };
 }

@@ -53,7 +53,7 @@ test("shared store: each list() reads again, and shows what another instance add
   assert.deepEqual(await mine.list(), ["cb-a", "cb_other-bridge"]);
 });
 
-test("a service on a memory store reads the list once, however many banner runs it makes", async () => {
+test("a service on a memory store reads the list at most once, however many banner runs it makes", async () => {
   const storage = createStorage({ driver: memoryDriver() });
   const reads = countReadsOf(storage, keys.nodeKeys);
   const svc = serviceOn(sim, { storage, bannerWindowMs: 0 });
@@ -66,7 +66,8 @@ test("a service on a memory store reads the list once, however many banner runs 
       await svc.service.applier.idle();
       assert.equal(call.message?.text, EXTERNAL);
     }
-    assert.equal(reads(), 1);
+    // Once: node-keys.ts keeps it. None at all: the service's copy of its store answered (mirror.ts).
+    assert.ok(reads() <= 1, `${reads()} reads`);
   } finally {
     await svc.stop();
   }

@@ -13,7 +13,7 @@ import { fsJournalDriver } from "../../src/runtime/fs-journal-driver.ts";
 import { createRedisStore } from "../../src/runtime/redis.ts";
 import { redisMissing, startPrivateRedis, type PrivateRedis } from "../helpers/redis.ts";
 import { eventually } from "../helpers/wait.ts";
-import { storeContract } from "./contract.ts";
+import { stateCases, storeContract } from "./contract.ts";
 
 interface Backend {
   name: string;
@@ -75,6 +75,20 @@ for (const backend of backends) {
       const { storage, dispose } = await backend.fresh();
       try {
         await c.run(storage);
+      } finally {
+        await dispose();
+      }
+    });
+  }
+}
+
+// The StateStore once more on the stores a process writes alone, reading from its copy (mirror.ts).
+for (const backend of backends.filter((b) => b.name !== "redis")) {
+  for (const c of stateCases) {
+    test(`${backend.name}, with the sole writer's copy: ${c.name}`, async () => {
+      const { storage, dispose } = await backend.fresh();
+      try {
+        await c.run(storage, { soleWriter: true });
       } finally {
         await dispose();
       }

@@ -8,11 +8,12 @@ import assert from "node:assert/strict";
 import type { Storage } from "unstorage";
 import type { CallFact, LegFact } from "../../src/core/model.ts";
 import { createAuditLog } from "../../src/store/audit.ts";
-import { createStateStore, type CallDoc } from "../../src/store/state.ts";
+import { createStateStore, type CallDoc, type StateStoreOptions } from "../../src/store/state.ts";
 
 export interface ContractCase {
   name: string;
-  run(storage: Storage): Promise<void>;
+  /** `state`: how the StateStore cases open theirs (with the sole writer's copy, or without). */
+  run(storage: Storage, state?: StateStoreOptions): Promise<void>;
 }
 
 const sorted = (keys: string[]) => [...keys].sort();
@@ -126,8 +127,8 @@ const storageCases: ContractCase[] = [
 const stateCases: ContractCase[] = [
   {
     name: "StateStore: a call document is stored, read back, listed and deleted",
-    async run(s) {
-      const state = createStateStore(s);
+    async run(s, opts) {
+      const state = createStateStore(s, opts);
       const doc = { call: call("c-1"), legs: { "l-1": leg("l-1") } };
       await state.putCall(doc);
       assert.deepEqual(await state.getCall("cb-a", "c-1"), doc);
@@ -139,8 +140,8 @@ const stateCases: ContractCase[] = [
   },
   {
     name: "StateStore: a call document comes back exactly as written, whatever its call and legs hold",
-    async run(s) {
-      const state = createStateStore(s);
+    async run(s, opts) {
+      const state = createStateStore(s, opts);
       const callId = "5ae1c1a0-3b8e-4a3f-9f51-0d2c6e7b8a90";
       // Through JSON, so that the fields left undefined are absent, as they are once read back.
       const doc: CallDoc = JSON.parse(JSON.stringify({
@@ -173,8 +174,8 @@ const stateCases: ContractCase[] = [
   },
   {
     name: "StateStore: ids of every form come back exactly; UUIDs are stored in 22 characters",
-    async run(s) {
-      const state = createStateStore(s);
+    async run(s, opts) {
+      const state = createStateStore(s, opts);
       const uuid = "9b2f6c1e-7d4a-4e8b-a1c3-5f0e2d9c8b7a";
       const ids = [uuid, uuid.toUpperCase(), "c-1", "007", "123", "1e5", "true", "null", "~tilde", "AAAAAAAAAAAAAAAAAAAAAA", "-_AZaz09-_AZaz09-_AZaQ"];
       for (const id of ids) {
@@ -200,8 +201,8 @@ const stateCases: ContractCase[] = [
   },
   {
     name: "StateStore: the leg→call index and legs waiting for their call",
-    async run(s) {
-      const state = createStateStore(s);
+    async run(s, opts) {
+      const state = createStateStore(s, opts);
       await state.putLegCall("cb-a", "l-1", "c-1");
       assert.equal(await state.getLegCall("cb-a", "l-1"), "c-1");
       await state.deleteLegCall("cb-a", "l-1");
@@ -221,8 +222,8 @@ const stateCases: ContractCase[] = [
   },
   {
     name: "StateStore: a meeting's calls are kept per node, added once, and the list goes when empty",
-    async run(s) {
-      const state = createStateStore(s);
+    async run(s, opts) {
+      const state = createStateStore(s, opts);
       const onA = call("c-1", { correlator: "m-1" });
       const onB = call("c-2", { correlator: "m-1", nodeKey: "cb-b" });
       await state.addMeetingCall(onA);
@@ -239,8 +240,8 @@ const stateCases: ContractCase[] = [
   },
   {
     name: "StateStore: node keys, aliases and high-water marks",
-    async run(s) {
-      const state = createStateStore(s);
+    async run(s, opts) {
+      const state = createStateStore(s, opts);
       assert.deepEqual(await state.nodeKeys(), []);
       await state.addNodeKey("s_abc");
       await state.addNodeKey("s_abc");
@@ -255,8 +256,8 @@ const stateCases: ContractCase[] = [
   },
   {
     name: "StateStore: applied banners are listed with their node and call, and deleted",
-    async run(s) {
-      const state = createStateStore(s);
+    async run(s, opts) {
+      const state = createStateStore(s, opts);
       const rec = { banner: { text: "External Participant(s) in Meeting", position: "bottom" as const, duration: "permanent" as const }, at: 5 };
       const other = { banner: { text: "Restricted", position: "top" as const, duration: 30 }, at: 7 };
       const foreign = { banner: null, foreign: "Fire drill", at: 6 };
@@ -278,8 +279,8 @@ const stateCases: ContractCase[] = [
   },
   {
     name: "StateStore: dropCall forgets the call and everything that points at it",
-    async run(s) {
-      const state = createStateStore(s);
+    async run(s, opts) {
+      const state = createStateStore(s, opts);
       const doc = { call: call("c-1"), legs: { "l-1": leg("l-1"), "l-2": leg("l-2") } };
       await state.putCall(doc);
       await state.putLegCall("cb-a", "l-1", "c-1");
@@ -293,8 +294,8 @@ const stateCases: ContractCase[] = [
   },
   {
     name: "StateStore: many calls and applied records read at once, in the order asked, past one read slice",
-    async run(s) {
-      const state = createStateStore(s);
+    async run(s, opts) {
+      const state = createStateStore(s, opts);
       const ids = Array.from({ length: 600 }, (_, i) => `c-${i}`);
       await Promise.all(ids.map((id) => state.putCall({ call: call(id), legs: { [`l-${id}`]: leg(`l-${id}`, { callId: id }) } })));
       await state.putApplied("cb-a", "c-7", { banner: null, foreign: "Fire drill", at: 1 });
@@ -308,8 +309,8 @@ const stateCases: ContractCase[] = [
   },
   {
     name: "StateStore: ping writes and reads back",
-    async run(s) {
-      const state = createStateStore(s);
+    async run(s, opts) {
+      const state = createStateStore(s, opts);
       await state.ping(1795695024059);
       await state.ping(1795695024060);
     },
@@ -340,6 +341,7 @@ const stateCases: ContractCase[] = [
   },
 ];
 
+export { stateCases };
 export const storeContract: ContractCase[] = [...storageCases, ...stateCases];
 
 export interface CaseOutcome {
