@@ -8,7 +8,7 @@ import { decodeApplied, encodeApplied } from "./applied-codec.ts";
 import { decodeCall, decodeWaitingLeg, encodeCall, encodeWaitingLeg } from "./call-codec.ts";
 import { packId, unpackId } from "./id-codec.ts";
 import { keys, meetingIdOf, nodeAndId } from "./keys.ts";
-import { ASK_STORE, createMirror } from "./mirror.ts";
+import { ASK_STORE, createMirror, heldForm, storedForm, valueOf } from "./mirror.ts";
 
 export interface CallDoc {
   call: CallFact;
@@ -68,7 +68,7 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
     });
   const get = <T>(key: string): Promise<T | undefined> => {
     const known = mirror ? mirror.read(key) : ASK_STORE;
-    return known === ASK_STORE ? fromStore<T>(key) : Promise.resolve((known ?? undefined) as T | undefined);
+    return known === ASK_STORE ? fromStore<T>(key) : Promise.resolve((valueOf(known) ?? undefined) as T | undefined);
   };
   /** The copy learns a write once the store has taken it, and stops answering for a key whose write failed. */
   const mirrored = (key: string, write: Promise<void>, learn: () => void) => {
@@ -78,8 +78,10 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
       throw err;
     });
   };
-  const set = (key: string, value: unknown) =>
-    mirrored(key, guard(`write of ${key}`, () => storage.setItem(key, value as never)), () => mirror!.wrote(key, value));
+  const set = (key: string, value: unknown) => {
+    const held = mirror ? heldForm(value) : value;
+    return mirrored(key, guard(`write of ${key}`, () => storage.setItem(key, storedForm(held) as never)), () => mirror!.wrote(key, held));
+  };
   const del = (key: string) => mirrored(key, guard(`delete of ${key}`, () => storage.removeItem(key)), () => mirror!.removed(key));
   /**
    * Values of many keys in the order asked, read in slices, so that one read stays bounded
@@ -90,7 +92,7 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
   const getMany = async (what: string, ks: string[]): Promise<unknown[]> => {
     if (mirror?.serving) {
       const known = ks.map((k) => mirror.read(k));
-      if (!known.includes(ASK_STORE)) return known.map((value) => value ?? undefined);
+      if (!known.includes(ASK_STORE)) return known.map(valueOf);
     }
     // One key (the usual meeting: one call) costs less through getItem than through the batch path.
     if (ks.length === 1) return [await get(ks[0]!)];
