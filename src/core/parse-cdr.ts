@@ -11,6 +11,7 @@ import * as v from "valibot";
 import type { Batch } from "./records.ts";
 import { batchAttributes, readRecord } from "./cdr-schema.ts";
 import { guardXml } from "./xml-guard.ts";
+import { isPlainXml } from "./xml-plain.ts";
 
 export interface ParseCdrOptions {
   /** Deepest element nesting accepted; a real CDR (records/record/callLeg/rxVideo/…) stays under 8. */
@@ -28,7 +29,8 @@ export function parseCdrBatch(body: string, opts: ParseCdrOptions = {}): ParseCd
   const guard = guardXml(body, maxDepth);
   if (!guard.ok) return guard;
 
-  const validation = XMLValidator.validate(body);
+  // A plain body (every CMS batch) is well-formed by that check alone; the validator reads the rest.
+  const validation = isPlainXml(body) || XMLValidator.validate(body);
   if (validation !== true) {
     const { msg, line, col } = validation.err;
     return refuse(`not well-formed XML: ${msg} (line ${line}${col === undefined ? "" : `, column ${col}`})`);

@@ -1,0 +1,154 @@
+/**
+ * Whether a body is plain XML: the narrow form every CMS batch takes, which is well-formed by
+ * construction of this check. A plain body skips fast-xml-parser's XMLValidator, which costs as
+ * much as a third of the parse (docs/performance.md); any other body, well-formed or not, still
+ * goes through the validator, which accepts or refuses it and says why.
+ *
+ * Plain means: an optional `<?xml …?>` declaration, then one element and nothing but whitespace
+ * around it. Names are ASCII (`[A-Za-z_][A-Za-z0-9._-]*`), every end tag closes the element it
+ * should, an element repeats no attribute, values are quoted, and `&` starts only one of the five
+ * predefined or a numeric reference. No comments, CDATA, processing instructions, namespaces,
+ * control characters or `]]>`: a body with any of them is not wrong, only not plain.
+ *
+ * The check must never call plain what the validator would refuse (the converse only costs
+ * time); tests/core/xml-plain.test.ts holds it to that over many mutated batches.
+ */
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const EQ = 0x3d;
+const AMP = 0x26;
+const SEMI = 0x3b;
+const HASH = 0x23;
+const DQ = 0x22;
+const SQ = 0x27;
+const RSQB = 0x5d;
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+const isNameStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+const isNameChar = (c: number) => isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+/** Below space, only tab, newline and carriage return may appear in XML 1.0; none of the others here. */
+const isControl = (c: number) => (c < 0x20 && !isSpace(c)) || c === 0x7f;
+
+const NAMED = ["lt;", "gt;", "amp;", "quot;", "apos;"];
+
+export function isPlainXml(body: string): boolean {
+  const n = body.length;
+  let i = 0;
+  const skipSpace = () => {
+    while (i < n && isSpace(body.charCodeAt(i))) i++;
+  };
+  /** Index past the name at i, or -1 when none starts there. */
+  const nameEnd = (at: number) => {
+    if (at >= n || !isNameStart(body.charCodeAt(at))) return -1;
+    let j = at + 1;
+    while (j < n && isNameChar(body.charCodeAt(j))) j++;
+    return j;
+  };
+  /** Index past the reference whose `&` is at `at`, or -1 when it is not one of ours. */
+  const referenceEnd = (at: number) => {
+    if (body.charCodeAt(at + 1) === HASH) {
+      let j = at + 2;
+      const hex = body.charCodeAt(j) === 0x78;
+      if (hex) j++;
+      const digitsFrom = j;
+      while (j < n && j - digitsFrom < 8 && isDigit(body.charCodeAt(j), hex)) j++;
+      return j > digitsFrom && body.charCodeAt(j) === SEMI ? j + 1 : -1;
+    }
+    for (const name of NAMED) if (body.startsWith(name, at + 1)) return at + 1 + name.length;
+    return -1;
+  };
+  /** Character data up to the next `<` (or `until`, a quote): index of that stop, or -1. */
+  const textEnd = (at: number, until: number) => {
+    let j = at;
+    while (j < n) {
+      const c = body.charCodeAt(j);
+      if (c === until || c === LT) return j;
+      if (c === AMP) {
+        j = referenceEnd(j);
+        if (j === -1) return -1;
+        continue;
+      }
+      if (isControl(c) || (c === GT && body.charCodeAt(j - 1) === RSQB && body.charCodeAt(j - 2) === RSQB)) return -1;
+      j++;
+    }
+    return j;
+  };
+
+  if (body.startsWith("<?xml", 0) && isSpace(body.charCodeAt(5))) {
+    const end = body.indexOf("?>", 6);
+    if (end === -1) return false;
+    for (let j = 6; j < end; j++) if (isControl(body.charCodeAt(j)) || body.charCodeAt(j) === LT) return false;
+    i = end + 2;
+  }
+  skipSpace();
+  const open: string[] = [];
+  /** The attribute names of the start tag being read: one array for the whole body. */
+  const attributes: string[] = [];
+  let rootSeen = false;
+  while (i < n) {
+    if (body.charCodeAt(i) !== LT) {
+      // Text: only inside the root element.
+      if (open.length === 0) return false;
+      i = textEnd(i, LT);
+      if (i === -1) return false;
+      continue;
+    }
+    if (body.charCodeAt(i + 1) === SLASH) {
+      const name = open.pop();
+      // The open element's name, and not the start of a longer one.
+      if (name === undefined || !body.startsWith(name, i + 2) || isNameChar(body.charCodeAt(i + 2 + name.length))) return false;
+      i += 2 + name.length;
+      skipSpace();
+      if (body.charCodeAt(i) !== GT) return false;
+      i++;
+      if (open.length === 0) break;
+      continue;
+    }
+    if (open.length === 0 && rootSeen) return false;
+    const end = nameEnd(i + 1);
+    if (end === -1) return false;
+    const name = body.slice(i + 1, end);
+    i = end;
+    attributes.length = 0;
+    for (;;) {
+      const before = i;
+      skipSpace();
+      const c = body.charCodeAt(i);
+      if (c === GT || (c === SLASH && body.charCodeAt(i + 1) === GT)) break;
+      // An attribute needs the space before it.
+      if (i === before) return false;
+      const attrEnd = nameEnd(i);
+      if (attrEnd === -1) return false;
+      const attr = body.slice(i, attrEnd);
+      if (attributes.includes(attr)) return false;
+      attributes.push(attr);
+      i = attrEnd;
+      skipSpace();
+      if (body.charCodeAt(i) !== EQ) return false;
+      i++;
+      skipSpace();
+      const quote = body.charCodeAt(i);
+      if (quote !== DQ && quote !== SQ) return false;
+      const valueEnd = textEnd(i + 1, quote);
+      if (valueEnd === -1 || valueEnd >= n || body.charCodeAt(valueEnd) !== quote) return false;
+      i = valueEnd + 1;
+    }
+    rootSeen = true;
+    if (body.charCodeAt(i) === SLASH) {
+      i += 2;
+      if (open.length === 0) break;
+    } else {
+      open.push(name);
+      i++;
+    }
+  }
+  if (open.length > 0 || !rootSeen) return false;
+  skipSpace();
+  return i === n;
+}
+
+function isDigit(c: number, hex: boolean): boolean {
+  return (c >= 0x30 && c <= 0x39) || (hex && ((c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46)));
+}
