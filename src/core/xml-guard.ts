@@ -7,18 +7,13 @@
  * refused in microseconds instead of reaching a parser that might recurse on it.
  */
 
+import { BANG, DQUOTE, GT, QUESTION, SLASH, SQUOTE } from "./xml-chars.ts";
+
 export type GuardResult =
   | { ok: true; /** Name of the document element, as written. */ root: string | undefined }
   | { ok: false; reason: string };
 
 const DECLARATION = /<!(?:doctype|entity)/i;
-
-const SLASH = 0x2f;
-const BANG = 0x21;
-const QUESTION = 0x3f;
-const GT = 0x3e;
-const DQUOTE = 0x22;
-const SQUOTE = 0x27;
 
 export function guardXml(body: string, maxDepth: number): GuardResult {
   if (DECLARATION.test(body)) {

@@ -14,16 +14,7 @@
  * time); tests/core/xml-plain.test.ts holds it to that over many mutated batches.
  */
 
-const LT = 0x3c;
-const GT = 0x3e;
-const SLASH = 0x2f;
-const EQ = 0x3d;
-const AMP = 0x26;
-const SEMI = 0x3b;
-const HASH = 0x23;
-const DQ = 0x22;
-const SQ = 0x27;
-const RSQB = 0x5d;
+import { AMP, DQUOTE, EQ, GT, HASH, LT, RSQB, SEMI, SLASH, SQUOTE } from "./xml-chars.ts";
 
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 const isNameStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
@@ -130,7 +121,7 @@ export function isPlainXml(body: string): boolean {
       i++;
       skipSpace();
       const quote = body.charCodeAt(i);
-      if (quote !== DQ && quote !== SQ) return false;
+      if (quote !== DQUOTE && quote !== SQUOTE) return false;
       const valueEnd = textEnd(i + 1, quote);
       if (valueEnd === -1 || valueEnd >= n || body.charCodeAt(valueEnd) !== quote) return false;
       i = valueEnd + 1;
