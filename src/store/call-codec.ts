@@ -21,6 +21,7 @@
 import type { CallFact, FactSource, LegFact } from "../core/model.ts";
 import { packId, unpackId } from "./id-codec.ts";
 import type { CallDoc } from "./state.ts";
+import { secondsAfter, timeAfter } from "./utc-time.ts";
 
 interface StoredCall {
   n?: string;
@@ -51,7 +52,6 @@ interface StoredLeg {
   o?: FactSource;
 }
 
-const FLAGS = ["guest", "recording", "streaming", "inIvr", "deactivated"] as const;
 const CALL_TYPE = "coSpace";
 const DIRECTION = "incoming";
 
@@ -122,7 +122,7 @@ export function decodeWaitingLeg(raw: unknown, nodeKey: string, legId: string): 
 }
 
 function encodeLeg(leg: LegFact, base: LegBase): StoredLeg {
-  const flags = FLAGS.reduce((bits, flag, i) => (leg[flag] ? bits | (1 << i) : bits), 0);
+  const flags = (leg.guest ? 1 : 0) | (leg.recording ? 2 : 0) | (leg.streaming ? 4 : 0) | (leg.inIvr ? 8 : 0) | (leg.deactivated ? 16 : 0);
   return {
     n: leg.displayName,
     p: leg.remoteParty,
@@ -172,12 +172,5 @@ function decodeLeg(r: StoredLeg, id: string, nodeKey: string, base: LegBase): Le
  * that would not give it back exactly (another format, or no call to count from).
  */
 function sinceAfter(callSince: string | undefined, since: string): string | number {
-  if (callSince === undefined) return since;
-  const seconds = (Date.parse(since) - Date.parse(callSince)) / 1000;
-  return Number.isFinite(seconds) && timeAfter(callSince, seconds) === since ? seconds : since;
-}
-
-function timeAfter(callSince: string, seconds: number): string {
-  const iso = new Date(Date.parse(callSince) + Math.round(seconds * 1000)).toISOString();
-  return iso.endsWith(".000Z") ? `${iso.slice(0, 19)}Z` : iso;
+  return (callSince === undefined ? undefined : secondsAfter(callSince, since)) ?? since;
 }
