@@ -9,6 +9,7 @@ import { decodeCall, decodeWaitingLeg, encodeCall, encodeWaitingLeg } from "./ca
 import { packId, unpackId } from "./id-codec.ts";
 import { keys, meetingIdOf, nodeAndId } from "./keys.ts";
 import { ASK_STORE, createMirror, heldForm, storedForm, valueOf } from "./mirror.ts";
+import { createRecentDocs } from "./recent-docs.ts";
 
 export interface CallDoc {
   call: CallFact;
@@ -109,15 +110,35 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
     return values;
   };
 
+  const recent = mirror && createRecentDocs();
+  /** A call document as the copy holds it, decoded once per text it was written as; ASK_STORE when the copy cannot tell. */
+  const callFromCopy = (key: string, nodeKey: string, callId: string): CallDoc | undefined | typeof ASK_STORE => {
+    const held = mirror!.read(key);
+    if (held === ASK_STORE || held === undefined) return held;
+    const cached = recent!.get(key, held);
+    if (cached) return cached;
+    const doc = decodeCall(valueOf(held), nodeKey, callId);
+    return doc && recent!.put(key, held, doc);
+  };
+
   return {
     storage,
     /** The sole writer's copy of the store (mirror.ts), when there is one. */
     mirror,
-    getCall: async (nodeKey: string, callId: string) => decodeCall(await get(keys.call(nodeKey, callId)), nodeKey, callId),
+    /** With the sole writer's copy, the same frozen object for every read of one write: never change what a read gave. */
+    async getCall(nodeKey: string, callId: string): Promise<CallDoc | undefined> {
+      const key = keys.call(nodeKey, callId);
+      const known = mirror ? callFromCopy(key, nodeKey, callId) : ASK_STORE;
+      return known === ASK_STORE ? decodeCall(await fromStore(key), nodeKey, callId) : known;
+    },
     putCall: (doc: CallDoc) => set(keys.call(doc.call.nodeKey, doc.call.id), encodeCall(doc)),
     deleteCall: (nodeKey: string, callId: string) => del(keys.call(nodeKey, callId)),
     /** Several call documents in one read (one round trip on Redis). */
     async getCalls(refs: { nodeKey: string; callId: string }[]): Promise<(CallDoc | undefined)[]> {
+      if (mirror?.serving) {
+        const known = refs.map((r) => callFromCopy(keys.call(r.nodeKey, r.callId), r.nodeKey, r.callId));
+        if (!known.includes(ASK_STORE)) return known as (CallDoc | undefined)[];
+      }
       const values = await getMany("read of calls", refs.map((r) => keys.call(r.nodeKey, r.callId)));
       return values.map((value, i) => decodeCall(value, refs[i]!.nodeKey, refs[i]!.callId));
     },

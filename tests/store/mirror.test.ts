@@ -13,6 +13,7 @@ import memoryDriver from "unstorage/drivers/memory";
 import type { CallFact, LegFact } from "../../src/core/model.ts";
 import { openFsStore } from "../../src/runtime/fs-journal-driver.ts";
 import { keys } from "../../src/store/keys.ts";
+import { createRecentDocs } from "../../src/store/recent-docs.ts";
 import { createStateStore } from "../../src/store/state.ts";
 
 const call = (id: string): CallFact => ({ id, nodeKey: "cb-a", name: `Meeting ${id}`, correlator: "m-1", since: "2026-11-26T10:00:00Z", seenAt: 1, source: "cdr" });
@@ -163,4 +164,38 @@ test("a copy that cannot be loaded is reported, and every read goes to the store
   const reads = countReads(storage);
   assert.equal(await state.getHighWater("s-1"), 4);
   assert.equal(reads(), 1);
+});
+
+test("a call document is decoded once per write: reads share one frozen object, and a newer write replaces it", async () => {
+  const storage = createStorage({ driver: memoryDriver() });
+  const state = createStateStore(storage, { soleWriter: true });
+  await state.mirror!.loaded();
+  const doc = { call: call("c-1"), legs: { "l-1": leg("l-1", "c-1") } };
+  await state.putCall(doc);
+  const first = (await state.getCall("cb-a", "c-1"))!;
+  assert.equal(await state.getCall("cb-a", "c-1"), first, "the same object");
+  assert.deepEqual((await state.getCalls([{ nodeKey: "cb-a", callId: "c-1" }]))[0], doc);
+  assert.ok(Object.isFrozen(first) && Object.isFrozen(first.legs) && Object.isFrozen(first.legs["l-1"]));
+  assert.throws(() => {
+    (first.legs as Record<string, unknown>)["l-2"] = {};
+  }, TypeError);
+  const next = { call: first.call, legs: { ...first.legs, "l-2": leg("l-2", "c-1") } };
+  await state.putCall(next);
+  assert.deepEqual(Object.keys((await state.getCall("cb-a", "c-1"))!.legs), ["l-1", "l-2"]);
+  await state.deleteCall("cb-a", "c-1");
+  assert.equal(await state.getCall("cb-a", "c-1"), undefined);
+});
+
+test("the decoded documents are bounded: the least recently used goes first", () => {
+  const recent = createRecentDocs(2);
+  const held = [{}, {}, {}];
+  const docs = held.map((_, i) => ({ call: call(`c-${i}`), legs: {} }));
+  recent.put("a", held[0], docs[0]!);
+  recent.put("b", held[1], docs[1]!);
+  assert.equal(recent.get("a", held[0]), docs[0], "a is used, so b is now the oldest");
+  recent.put("c", held[2], docs[2]!);
+  assert.equal(recent.get("b", held[1]), undefined);
+  assert.equal(recent.get("a", held[0]), docs[0]);
+  assert.equal(recent.get("a", {}), undefined, "another write's text: not this entry");
+  assert.equal(recent.size, 2);
 });

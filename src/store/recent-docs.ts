@@ -1,0 +1,51 @@
+/**
+ * The call documents read lately, decoded, beside the sole writer's copy (mirror.ts). A call is
+ * read by its batch, by the banner run after it and by the next batch (a meeting's records come
+ * in bursts), and parsing and decoding it cost more than the rest of a read. An entry is used only
+ * while the copy still holds the very text it was decoded from, so a newer write, a failed one or
+ * a removal makes it stale at once.
+ *
+ * Only documents decoded from that text are kept, never the one a writer handed in: its strings
+ * may be slices of the CDR body they came from, and holding one would hold the whole body.
+ *
+ * Entries are frozen, deeply, because every reader gets the same object: code that changed a
+ * document it read would otherwise change every later read. Bounded, least recently used first
+ * out: a live meeting keeps its state in the copy's text, not here.
+ */
+import type { CallDoc } from "./state.ts";
+
+export const RECENT_DOCS = 1024;
+
+export type RecentDocs = ReturnType<typeof createRecentDocs>;
+
+export function createRecentDocs(limit = RECENT_DOCS) {
+  const docs = new Map<string, { held: unknown; doc: CallDoc }>();
+  return {
+    /** The document decoded from `held`, if it is still here. */
+    get(key: string, held: unknown): CallDoc | undefined {
+      const entry = docs.get(key);
+      if (!entry || entry.held !== held) return undefined;
+      // Map order is use order: the oldest entry is the first one.
+      docs.delete(key);
+      docs.set(key, entry);
+      return entry.doc;
+    },
+    put(key: string, held: unknown, doc: CallDoc): CallDoc {
+      docs.delete(key);
+      docs.set(key, { held, doc: freeze(doc) });
+      if (docs.size > limit) docs.delete(docs.keys().next().value!);
+      return doc;
+    },
+    get size() {
+      return docs.size;
+    },
+  };
+}
+
+function freeze(doc: CallDoc): CallDoc {
+  Object.freeze(doc.call);
+  for (const leg of Object.values(doc.legs)) Object.freeze(leg);
+  Object.freeze(doc.legs);
+  if (doc.ended) Object.freeze(doc.ended);
+  return Object.freeze(doc);
+}
