@@ -57,8 +57,9 @@ export function createService(deps: ServiceDeps) {
   const now = deps.now ?? Date.now;
   const { counters, histograms, health } = deps.telemetry ?? createTelemetry(config);
   const events = createEventHub();
-  const audit = createAuditLog(deps.storage);
   const mutex = deps.locks ?? createKeyedMutex();
+  // The audit day index is rewritten by this instance's pruning and by any instance's first entry of a day.
+  const audit = createAuditLog(deps.storage, (task) => mutex.run("audit-days", task));
   const cms = createCmsClient({
     username: config.cms.username,
     password: config.cms.password,

@@ -33,7 +33,25 @@ export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export type AuditLog = ReturnType<typeof createAuditLog>;
 
-export function createAuditLog(storage: Storage) {
+/** Runs a task alone: no other task given to it runs meanwhile (a lease, with several instances). */
+export type Serialise = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** One task at a time within this process. */
+function inOrder(): Serialise {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (task) => {
+    const result = tail.then(task, task);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+}
+
+/**
+ * `alone` guards the day index (`audit:days`), which is read, changed and written back by the
+ * first entry of a day and by pruning: unguarded, a prune that read the index before a new day
+ * was added wrote it back without that day, and the day's entries vanished from every query.
+ */
+export function createAuditLog(storage: Storage, alone: Serialise = inOrder()) {
   const readDays = async () => {
     const days = await guard("read of the audit day index", () => storage.getItem<string[]>(keys.auditDays));
     return Array.isArray(days) ? days : [];
@@ -47,8 +65,10 @@ export function createAuditLog(storage: Storage) {
       const id = `${String(entry.at).padStart(13, "0")}-${crypto.randomUUID().slice(0, 8)}`;
       await guard("write of an audit entry", () => storage.setItem(keys.auditEntry(day, id), encodeEntry(entry)));
       if (indexed === day) return;
-      const days = await readDays();
-      if (!days.includes(day)) await guard("write of the audit day index", () => storage.setItem(keys.auditDays, [...days, day].sort()));
+      await alone(async () => {
+        const days = await readDays();
+        if (!days.includes(day)) await guard("write of the audit day index", () => storage.setItem(keys.auditDays, [...days, day].sort()));
+      });
       indexed = day;
     },
 
@@ -82,9 +102,11 @@ export function createAuditLog(storage: Storage) {
         removed += ks.length;
       }
       if (old.length) {
-        // Re-read: another instance may have added today's day meanwhile.
-        const current = await readDays();
-        await guard("write of the audit day index", () => storage.setItem(keys.auditDays, current.filter((d) => d >= cutoff)));
+        await alone(async () => {
+          // Read again: a day may have been added since the read above.
+          const current = await readDays();
+          await guard("write of the audit day index", () => storage.setItem(keys.auditDays, current.filter((d) => d >= cutoff)));
+        });
       }
       return removed;
     },
