@@ -70,9 +70,9 @@ export function createApplier(deps: ApplierDeps) {
 
   // One run per meeting at a time across instances: the run that starts last reads the newest
   // state, so no older banner can land after a newer one.
-  const applyMeeting = (meetingId: string, cause: string) => mutex.run(`meeting:${meetingId}`, () => applyMeetingNow(meetingId, cause));
+  const applyMeeting = (meetingId: string, cause: () => string) => mutex.run(`meeting:${meetingId}`, () => applyMeetingNow(meetingId, cause));
 
-  async function applyMeetingNow(meetingId: string, cause: string) {
+  async function applyMeetingNow(meetingId: string, cause: () => string) {
     const meeting = await loadMeeting(state, meetingId, await deps.nodeKeys.list(), policy);
     const placed = await Promise.allSettled(meeting.calls.map((doc) => nodeOf(doc)));
     const found = placed.flatMap((p, i) => (p.status === "fulfilled" ? [{ doc: meeting.calls[i]!, node: p.value }] : []));
@@ -95,7 +95,7 @@ export function createApplier(deps: ApplierDeps) {
     return node;
   }
 
-  async function applyCall(meeting: Meeting, doc: CallDoc, node: CmsNode, applied: AppliedRecord | undefined, cause: string): Promise<"same" | "foreign" | "set" | "gone"> {
+  async function applyCall(meeting: Meeting, doc: CallDoc, node: CmsNode, applied: AppliedRecord | undefined, cause: () => string): Promise<"same" | "foreign" | "set" | "gone"> {
     const callId = doc.call.id;
     if (applied?.foreign) return "foreign";
     const current = applied?.banner ?? null;
@@ -116,8 +116,10 @@ export function createApplier(deps: ApplierDeps) {
     }
     const at = now();
     await (desired ? state.putApplied(node.name, callId, { banner: desired, at }) : state.deleteApplied(node.name, callId));
-    const change = { meetingId: meeting.id, meetingName: doc.call.name, node: node.name, callId, from: current?.text ?? "", to: desired?.text ?? "", cause, at };
-    log.info("banner changed", { meeting: change.meetingId, node: change.node, call: callId, from: change.from, to: change.to, cause });
+    // Asked now, after the write: what came for the meeting while this run read and wrote is named too.
+    const why = cause();
+    const change = { meetingId: meeting.id, meetingName: doc.call.name, node: node.name, callId, from: current?.text ?? "", to: desired?.text ?? "", cause: why, at };
+    log.info("banner changed", { meeting: change.meetingId, node: change.node, call: callId, from: change.from, to: change.to, cause: why });
     await deps.onChange?.(change);
     return "set";
   }
@@ -135,7 +137,7 @@ export function createApplier(deps: ApplierDeps) {
   }
 
   /** A leg named a call whose callStart we never saw: ask its node what meeting it belongs to. */
-  async function learnCall(nodeKey: string, callId: string, cause: string) {
+  async function learnCall(nodeKey: string, callId: string, cause: () => string) {
     const node = await resolver.resolve(nodeKey, callId);
     if (!node) throw new Error(`no configured node hosts call ${callId} (${nodeKey})`);
     let api;
@@ -163,7 +165,7 @@ export function createApplier(deps: ApplierDeps) {
       await state.addMeetingCall(call);
       return call.correlator ?? `solo-${call.id}`;
     });
-    if (meetingId) queue.add({ kind: "meeting", meetingId }, cause);
+    if (meetingId) queue.add({ kind: "meeting", meetingId }, cause());
   }
 
   async function forgetCall(nodeKey: string, callId: string, node: string) {

@@ -8,7 +8,13 @@
 export interface WorkQueueOptions<T> {
   concurrency: number;
   key: (item: T) => string;
-  run: (item: T, cause: string) => Promise<void>;
+  /**
+   * `cause()` describes the requests the run answers: its own, and those made for its key while it
+   * runs. Their state was stored before they were made, so the run may have read it and made the
+   * change they asked for (the run after it, which they also get, then finds nothing to do): ask
+   * for the description when the change is made, not before the run reads.
+   */
+  run: (item: T, cause: () => string) => Promise<void>;
   onError: (item: T, err: unknown, retryInMs: number) => void;
   /** How long a newly asked-for key waits for more requests before it runs; 0 runs it at once. */
   windowMs?: number;
@@ -61,8 +67,12 @@ export function createWorkQueue<T>(opts: WorkQueueOptions<T>) {
       queued.delete(key);
       running.add(key);
       const cause = describeCauses(entry.causes);
+      const sinceStarted = () => {
+        const later = again.get(key)?.causes.filter((c) => !entry.causes.includes(c)) ?? [];
+        return later.length ? describeCauses([...entry.causes, ...later]) : cause;
+      };
       void opts
-        .run(entry.item, cause)
+        .run(entry.item, sinceStarted)
         .then(
           () => {
             attempts.delete(key);
