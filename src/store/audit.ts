@@ -33,25 +33,16 @@ export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export type AuditLog = ReturnType<typeof createAuditLog>;
 
-/** Runs a task alone: no other task given to it runs meanwhile (a lease, with several instances). */
+/** Runs a task alone: no other task given to it runs meanwhile (the service's KeyedMutex, a lease with several instances). */
 export type Serialise = <T>(task: () => Promise<T>) => Promise<T>;
-
-/** One task at a time within this process. */
-function inOrder(): Serialise {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (task) => {
-    const result = tail.then(task, task);
-    tail = result.catch(() => undefined);
-    return result;
-  };
-}
 
 /**
  * `alone` guards the day index (`audit:days`), which is read, changed and written back by the
  * first entry of a day and by pruning: unguarded, a prune that read the index before a new day
  * was added wrote it back without that day, and the day's entries vanished from every query.
+ * The service always passes one; without it (a lone reader or writer) tasks just run.
  */
-export function createAuditLog(storage: Storage, alone: Serialise = inOrder()) {
+export function createAuditLog(storage: Storage, alone: Serialise = (task) => task()) {
   const readDays = async () => {
     const days = await guard("read of the audit day index", () => storage.getItem<string[]>(keys.auditDays));
     return Array.isArray(days) ? days : [];

@@ -105,8 +105,5 @@ export function createMirror(storage: Storage, onLoadFailed: (err: unknown) => v
       return loaded;
     },
     loaded: (): Promise<boolean> => loading,
-    get size() {
-      return values.size;
-    },
   };
 }

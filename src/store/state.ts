@@ -170,8 +170,7 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
       await (ids.length ? set(key, ids) : del(key));
     },
 
-    // A copy: the list read may be the mirror's own.
-    nodeKeys: async () => [...((await get<string[]>(keys.nodeKeys)) ?? [])],
+    nodeKeys: async () => (await get<string[]>(keys.nodeKeys)) ?? [],
     async addNodeKey(nodeKey: string) {
       const known = (await get<string[]>(keys.nodeKeys)) ?? [];
       if (!known.includes(nodeKey)) await set(keys.nodeKeys, [...known, nodeKey]);

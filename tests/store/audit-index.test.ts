@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createStorage } from "unstorage";
 import memoryDriver from "unstorage/drivers/memory";
+import { createKeyedMutex } from "../../src/service/keyed-mutex.ts";
 import { createAuditLog } from "../../src/store/audit.ts";
 import { keys } from "../../src/store/keys.ts";
 
@@ -37,7 +38,9 @@ test("a day's first entry, written while a prune rewrites the index, stays in th
     return setItem(key, ...rest);
   };
 
-  const log = createAuditLog(storage);
+  // As the service builds it.
+  const mutex = createKeyedMutex();
+  const log = createAuditLog(storage, (task) => mutex.run("audit-days", task));
   const pruning = log.prune(now, 30);
   await atHold;
   const entry = { at: now, meetingId: "m-1", meetingName: "Standup", node: "cb-a", callId: "c-1", from: "", to: "External Participant(s) in Meeting", cause: "call c-1 started" };
