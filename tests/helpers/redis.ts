@@ -36,30 +36,57 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
-  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  const exited = once(child, "exit");
-  await eventually(async () => {
-    const { connect } = await import("node:net");
-    return new Promise<boolean>((resolve) => {
-      const s = connect(port, "127.0.0.1", () => {
-        s.end();
-        resolve(true);
-      });
-      s.on("error", () => resolve(false));
+/**
+ * Whether the server on `port` is the redis-server with process id `pid`. A port found free may be
+ * taken by another test file's server before ours binds it; ours then exits, and without this
+ * check the file would talk to the other file's server until that one stopped.
+ */
+async function isServer(port: number, pid: number): Promise<boolean> {
+  const { connect } = await import("node:net");
+  return new Promise<boolean>((resolve) => {
+    let reply = "";
+    const s = connect(port, "127.0.0.1", () => s.write("INFO server\r\n"));
+    s.setTimeout(1000, () => {
+      s.destroy();
+      resolve(false);
     });
-  }, { what: "redis-server to listen" });
-  return {
-    url: (db = 0) => `redis://127.0.0.1:${port}/${db}`,
-    pause: () => child.kill("SIGSTOP"),
-    resume: () => child.kill("SIGCONT"),
-    async stop() {
-      child.kill("SIGCONT");
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
+    s.on("data", (chunk: Buffer) => {
+      reply += chunk.toString("latin1");
+      const found = /process_id:(\d+)/.exec(reply);
+      if (!found) return;
+      s.end();
+      resolve(Number(found[1]) === pid);
+    });
+    s.on("error", () => resolve(false));
+  });
+}
+
+const PORT_TRIES = 5;
+
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    const exited = once(child, "exit");
+    let gone = false;
+    void exited.then(() => (gone = true));
+    await eventually(async () => gone || (await isServer(port, child.pid!)), { what: "redis-server to listen" });
+    if (gone) {
+      // Another server took the port first: find another.
+      if (attempt < PORT_TRIES) continue;
+      throw new Error(`redis-server found no free port in ${PORT_TRIES} tries`);
+    }
+    return {
+      url: (db = 0) => `redis://127.0.0.1:${port}/${db}`,
+      pause: () => child.kill("SIGSTOP"),
+      resume: () => child.kill("SIGCONT"),
+      async stop() {
+        child.kill("SIGCONT");
+        child.kill("SIGTERM");
+        await exited;
+      },
+    };
+  }
 }
 
 /** A Redis database of the shared server (REDIS_URL) or, failing that, a private server. */
