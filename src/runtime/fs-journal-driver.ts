@@ -1,8 +1,8 @@
 /**
- * The fs store (Node, and Deno through its node:fs): every key in memory, every write appended to one journal file in the
- * directory, replayed at start. One file per key cost a file creation or removal per write, each a
- * journaled directory change in the kernel (340–1,000 µs of CPU on our VM; docs/performance.md);
- * this costs one append per group of writes (fs-group-commit.ts).
+ * The fs store (Node, and Deno through its node:fs): every key in memory, every write appended
+ * to one journal file in the directory, replayed at start. One file per key cost a file creation
+ * or removal per write, each a journaled directory change in the kernel (340–1,000 µs of CPU on
+ * our VM; docs/performance.md); this costs one append per group of writes (fs-group-commit.ts).
  *
  * - A write resolves once its line is in the file (the page cache): it survives the process being
  *   killed, as the atomic per-key files did. `sync: true` adds an fdatasync per append, which also
