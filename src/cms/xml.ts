@@ -5,6 +5,7 @@
  * across versions and sources (DOMAIN §10.3).
  */
 import { XMLParser, type MatcherView } from "fast-xml-parser";
+import { ownString } from "../core/own-string.ts";
 import { UnusableReply } from "./errors.ts";
 
 export type XmlElement = Record<string, unknown>;
@@ -93,20 +94,20 @@ export function children(el: XmlElement, name: string): XmlElement[] {
   return (Array.isArray(value) ? value : [value]).map(asElement);
 }
 
-/** The text of child `name`: "" for `<name/>`, undefined when the child is absent. */
+/** The text of child `name`: "" for `<name/>`, undefined when the child is absent. A copy of its own, not a slice of the reply (core/own-string.ts). */
 export function text(el: XmlElement, name: string): string | undefined {
   const value = lookup(el, name);
   const first = Array.isArray(value) ? value[0] : value;
   if (first === undefined) return undefined;
-  if (typeof first === "string") return first;
+  if (typeof first === "string") return ownString(first);
   const inner = asElement(first)["#text"];
-  return typeof inner === "string" ? inner : "";
+  return typeof inner === "string" ? ownString(inner) : "";
 }
 
 /** The attribute `name` of an element. */
 export function attr(el: XmlElement, name: string): string | undefined {
   const value = lookup(el, ATTR + name);
-  return typeof value === "string" ? value : undefined;
+  return typeof value === "string" ? ownString(value) : undefined;
 }
 
 /** `true`/`false` element text as a boolean; anything else (or absence) is undefined. */

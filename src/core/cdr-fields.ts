@@ -7,6 +7,7 @@
  * record is reported by that message alone.
  */
 import * as v from "valibot";
+import { ownString } from "./own-string.ts";
 
 /** Ids become storage keys and API path segments, so only GUID-like tokens get through. */
 export const SAFE_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -35,12 +36,13 @@ function isText(input: unknown): input is Raw {
 
 /**
  * The text of an attribute or element. An element that also carries attributes or children comes
- * back from the parser as an object, its text (if any) under `#text`.
+ * back from the parser as an object, its text (if any) under `#text`. A copy of its own, not a
+ * slice of the batch (own-string.ts): records outlive their batch.
  */
 export const text = (label: string) =>
   v.pipe(
     v.custom<Raw>(isText, missingOr(label, "must be a single text value")),
-    v.transform((input) => (typeof input === "string" ? input : input["#text"] ?? "")),
+    v.transform((input) => ownString(typeof input === "string" ? input : input["#text"] ?? "")),
   );
 
 /** Optional text where an empty element (`<displayName/>`) means "not given". */
