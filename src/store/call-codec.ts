@@ -56,7 +56,7 @@ const CALL_TYPE = "coSpace";
 const DIRECTION = "incoming";
 
 /** What a leg's missing since, seenAt and source stand for: its call's, or for a waiting leg none. */
-type LegBase = Pick<CallFact, "seenAt" | "source"> & { since?: string };
+export type LegBase = Pick<CallFact, "seenAt" | "source"> & { since?: string };
 const WAITING: LegBase = { seenAt: 0, source: "cdr" };
 
 /** A value with a default: left out when it is the default, null when there is none. */
@@ -66,11 +66,21 @@ const fromDefault = (stored: string | null | undefined, def: string) => (stored 
 
 const isObject = (raw: unknown): raw is Record<string, unknown> => typeof raw === "object" && raw !== null && !Array.isArray(raw);
 
+/** The stored form; the store is handed its text, which call-text.ts builds faster. */
 export function encodeCall(doc: CallDoc): StoredCall {
-  const c = doc.call;
   const legs: Record<string, StoredLeg> = {};
-  for (const [legId, leg] of Object.entries(doc.legs)) legs[packId(legId)] = encodeLeg(leg, c);
+  for (const [legId, leg] of Object.entries(doc.legs)) legs[packId(legId)] = encodeLeg(leg, doc.call);
   const ended = Object.entries(doc.ended ?? {});
+  return {
+    ...encodeCallHead(doc),
+    l: Object.keys(legs).length ? legs : undefined,
+    e: ended.length ? Object.fromEntries(ended.map(([legId, ms]) => [packId(legId), ms])) : undefined,
+  };
+}
+
+/** The call's own fields, without its legs (l) and the legs that ended (e). */
+export function encodeCallHead(doc: CallDoc): StoredCall {
+  const c = doc.call;
   // JSON leaves out the fields that are undefined.
   return {
     n: c.name || undefined,
@@ -82,8 +92,6 @@ export function encodeCall(doc: CallDoc): StoredCall {
     w: c.seenAt,
     o: c.source === "cdr" ? undefined : c.source,
     x: c.stub ? 1 : undefined,
-    l: Object.keys(legs).length ? legs : undefined,
-    e: ended.length ? Object.fromEntries(ended.map(([legId, ms]) => [packId(legId), ms])) : undefined,
   };
 }
 
@@ -121,7 +129,7 @@ export function decodeWaitingLeg(raw: unknown, nodeKey: string, legId: string): 
   return leg;
 }
 
-function encodeLeg(leg: LegFact, base: LegBase): StoredLeg {
+export function encodeLeg(leg: LegFact, base: LegBase): StoredLeg {
   const flags = (leg.guest ? 1 : 0) | (leg.recording ? 2 : 0) | (leg.streaming ? 4 : 0) | (leg.inIvr ? 8 : 0) | (leg.deactivated ? 16 : 0);
   return {
     n: leg.displayName,

@@ -28,9 +28,9 @@ export class JsonText {
   constructor(readonly text: string) {}
 }
 
-/** What the copy holds for a value: the value itself when it is text, a number or a flag. */
+/** What the copy holds for a value: the value itself when it is text, a number, a flag or JsonText already. */
 export function heldForm(value: unknown): unknown {
-  return typeof value === "object" && value !== null ? new JsonText(JSON.stringify(value)) : value;
+  return typeof value === "object" && value !== null && !(value instanceof JsonText) ? new JsonText(JSON.stringify(value)) : value;
 }
 
 /** What to hand the store for a held value: unstorage keeps text as given, and parses it on reading as it would its own JSON. */

@@ -5,12 +5,14 @@
  * while the copy still holds the very text it was decoded from, so a newer write, a failed one or
  * a removal makes it stale at once.
  *
- * Only documents decoded from that text are kept, never the one a writer handed in: its strings
- * may be slices of the CDR body they came from, and holding one would hold the whole body.
+ * Kept are the documents decoded from that text and the documents writers hand in (state.ts). A
+ * call is read mostly by the batch after the one that wrote it, so without the writers' documents
+ * this was seldom hit. A writer's document holds strings that came from CDRs and API replies; they
+ * are copies of their own (core/own-string.ts), so an entry never holds the body it came from.
  *
- * Entries are frozen, deeply, because every reader gets the same object: code that changed a
- * document it read would otherwise change every later read. Bounded, least recently used first
- * out: a live meeting keeps its state in the copy's text, not here.
+ * Entries are frozen, deeply (freezeDoc, by whoever puts one), because every reader gets the same
+ * object: code that changed a document it read would otherwise change every later read. Bounded,
+ * least recently used first out: a live meeting keeps its state in the copy's text, not here.
  */
 import type { CallDoc } from "./state.ts";
 
@@ -30,9 +32,10 @@ export function createRecentDocs(limit = RECENT_DOCS) {
       docs.set(key, entry);
       return entry.doc;
     },
+    /** `doc`: frozen (freezeDoc), and equal to what decoding `held` gives. */
     put(key: string, held: unknown, doc: CallDoc): CallDoc {
       docs.delete(key);
-      docs.set(key, { held, doc: freeze(doc) });
+      docs.set(key, { held, doc });
       if (docs.size > limit) docs.delete(docs.keys().next().value!);
       return doc;
     },
@@ -42,7 +45,7 @@ export function createRecentDocs(limit = RECENT_DOCS) {
   };
 }
 
-function freeze(doc: CallDoc): CallDoc {
+export function freezeDoc(doc: CallDoc): CallDoc {
   Object.freeze(doc.call);
   for (const leg of Object.values(doc.legs)) Object.freeze(leg);
   Object.freeze(doc.legs);

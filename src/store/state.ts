@@ -5,11 +5,12 @@
 import type { Storage } from "unstorage";
 import type { Banner, CallFact, LegFact } from "../core/model.ts";
 import { decodeApplied, encodeApplied } from "./applied-codec.ts";
-import { decodeCall, decodeWaitingLeg, encodeCall, encodeWaitingLeg } from "./call-codec.ts";
+import { decodeCall, decodeWaitingLeg, encodeWaitingLeg } from "./call-codec.ts";
+import { callText } from "./call-text.ts";
 import { packId, unpackId } from "./id-codec.ts";
 import { keys, meetingIdOf, nodeAndId } from "./keys.ts";
-import { ASK_STORE, createMirror, heldForm, storedForm, valueOf } from "./mirror.ts";
-import { createRecentDocs } from "./recent-docs.ts";
+import { ASK_STORE, createMirror, heldForm, JsonText, storedForm, valueOf } from "./mirror.ts";
+import { createRecentDocs, freezeDoc } from "./recent-docs.ts";
 
 export interface CallDoc {
   call: CallFact;
@@ -79,9 +80,13 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
       throw err;
     });
   };
-  const set = (key: string, value: unknown) => {
+  /** `learnt` is told the held form once the copy has learnt it. */
+  const set = (key: string, value: unknown, learnt?: (held: unknown) => void) => {
     const held = mirror ? heldForm(value) : value;
-    return mirrored(key, guard(`write of ${key}`, () => storage.setItem(key, storedForm(held) as never)), () => mirror!.wrote(key, held));
+    return mirrored(key, guard(`write of ${key}`, () => storage.setItem(key, storedForm(held) as never)), () => {
+      mirror!.wrote(key, held);
+      learnt?.(held);
+    });
   };
   const del = (key: string) => mirrored(key, guard(`delete of ${key}`, () => storage.removeItem(key)), () => mirror!.removed(key));
   /**
@@ -118,7 +123,7 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
     const cached = recent!.get(key, held);
     if (cached) return cached;
     const doc = decodeCall(valueOf(held), nodeKey, callId);
-    return doc && recent!.put(key, held, doc);
+    return doc && recent!.put(key, held, freezeDoc(doc));
   };
 
   return {
@@ -131,7 +136,16 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
       const known = mirror ? callFromCopy(key, nodeKey, callId) : ASK_STORE;
       return known === ASK_STORE ? decodeCall(await fromStore(key), nodeKey, callId) : known;
     },
-    putCall: (doc: CallDoc) => set(keys.call(doc.call.nodeKey, doc.call.id), encodeCall(doc)),
+    /**
+     * With the copy, the document handed in is frozen and becomes what the next reads get (a call
+     * is read mostly by the batch after the one that wrote it): never change it after this.
+     */
+    putCall(doc: CallDoc) {
+      const key = keys.call(doc.call.nodeKey, doc.call.id);
+      if (!recent) return set(key, new JsonText(callText(doc)));
+      const frozen = freezeDoc(doc);
+      return set(key, new JsonText(callText(frozen)), (held) => recent.put(key, held, frozen));
+    },
     deleteCall: (nodeKey: string, callId: string) => del(keys.call(nodeKey, callId)),
     /** Several call documents in one read (one round trip on Redis). */
     async getCalls(refs: { nodeKey: string; callId: string }[]): Promise<(CallDoc | undefined)[]> {

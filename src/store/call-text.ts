@@ -1,0 +1,46 @@
+/**
+ * A call document's stored text: exactly `JSON.stringify(encodeCall(doc))`, built from one piece
+ * per leg, and a leg's piece is kept for as long as the leg object lives. A call is written again
+ * on every batch that touches it, and most of its legs are the very objects the last write had
+ * (call documents are frozen and shared, state.ts): encoding and writing out every leg each time
+ * was a twentieth of the service's CPU per CDR record (docs/performance.md, fourth round).
+ *
+ * A leg's piece depends on the leg and on its call's since, seenAt and source (call-codec.ts
+ * writes the leg's as differences from them), so the piece is kept with the three it was made
+ * against and used only while they match. Leg facts are never changed once made (a new fact
+ * replaces the old), so the object itself is the rest of the key.
+ */
+import type { LegFact } from "../core/model.ts";
+import { encodeCallHead, encodeLeg, type LegBase } from "./call-codec.ts";
+import { packId } from "./id-codec.ts";
+import type { CallDoc } from "./state.ts";
+
+interface LegPiece {
+  base: LegBase;
+  /** `"<packed id>":{…}`, as it stands in the document's `l`. */
+  text: string;
+}
+
+const pieces = new WeakMap<LegFact, LegPiece>();
+
+function pieceOf(legId: string, leg: LegFact, base: LegBase): string {
+  const kept = pieces.get(leg);
+  if (kept && kept.base.since === base.since && kept.base.seenAt === base.seenAt && kept.base.source === base.source) return kept.text;
+  const text = `${JSON.stringify(packId(legId))}:${JSON.stringify(encodeLeg(leg, base))}`;
+  pieces.set(leg, { base: { since: base.since, seenAt: base.seenAt, source: base.source }, text });
+  return text;
+}
+
+export function callText(doc: CallDoc): string {
+  const head = JSON.stringify(encodeCallHead(doc));
+  const c = doc.call;
+  let legs = "";
+  for (const legId in doc.legs) legs += `${legs ? "," : ""}${pieceOf(legId, doc.legs[legId]!, c)}`;
+  const ended = doc.ended && Object.keys(doc.ended).length ? doc.ended : undefined;
+  if (!legs && !ended) return head;
+  // The head's fields come first, then l and e, the order encodeCall gives them.
+  let text = head.length > 2 ? `${head.slice(0, -1)},` : "{";
+  if (legs) text += `"l":{${legs}}`;
+  if (ended) text += `${legs ? "," : ""}"e":${JSON.stringify(Object.fromEntries(Object.entries(ended).map(([id, ms]) => [packId(id), ms])))}`;
+  return `${text}}`;
+}
