@@ -39,9 +39,24 @@ export interface BannerDecision {
   participants: { leg: LegFact; role: LegRole }[];
 }
 
+/**
+ * Each leg's role, worked out once per leg fact and policy: a meeting's legs are classified again
+ * on every batch that touches it (bannerSignature before and after, then the banner run), and
+ * leg facts are never changed once made (a change makes a new fact).
+ */
+const roles = new WeakMap<LegFact, { policy: Policy; role: LegRole }>();
+
+function roleOf(leg: LegFact, policy: Policy): LegRole {
+  const kept = roles.get(leg);
+  if (kept?.policy === policy) return kept.role;
+  const role = classifyLeg(leg, policy);
+  roles.set(leg, { policy, role });
+  return role;
+}
+
 export function decideBanner(input: { names: string[]; legs: LegFact[] }, policy: Policy): BannerDecision {
   const restricted = input.names.some((name) => isRestricted(name, policy));
-  const participants = input.legs.map((leg) => ({ leg, role: classifyLeg(leg, policy) }));
+  const participants = input.legs.map((leg) => ({ leg, role: roleOf(leg, policy) }));
   const counts: Record<ParticipantClass, number> = { external: 0, internal: 0, secure: 0 };
   for (const { role } of participants) if (role.participant) counts[role.class]++;
 
@@ -61,9 +76,16 @@ export function decideBanner(input: { names: string[]; legs: LegFact[] }, policy
  * needs no banner run (service/ingest.ts). A call that is absent, a stub or in another meeting
  * is `absentSignature`.
  */
+const showsCountOf = new WeakMap<Policy, boolean>();
+function showsExternalCount(policy: Policy): boolean {
+  let shows = showsCountOf.get(policy);
+  if (shows === undefined) showsCountOf.set(policy, (shows = Object.values(policy.texts).some((t) => t.includes(EXTERNAL_COUNT))));
+  return shows;
+}
+
 export function bannerSignature(names: string[], legs: LegFact[], policy: Policy): string {
   const { restricted, counts } = decideBanner({ names, legs }, policy);
-  const showsCount = Object.values(policy.texts).some((t) => t.includes(EXTERNAL_COUNT));
+  const showsCount = showsExternalCount(policy);
   const external = showsCount ? counts.external : Math.min(counts.external, 1);
   const levels = policy.mode === "levels" ? `:${Math.min(counts.internal, 1)}:${Math.min(counts.secure, 1)}` : "";
   return `${restricted ? 1 : 0}:${external}${levels}`;
