@@ -72,15 +72,14 @@ export function encodeCall(doc: CallDoc): StoredCall {
   for (const [legId, leg] of Object.entries(doc.legs)) legs[packId(legId)] = encodeLeg(leg, doc.call);
   const ended = Object.entries(doc.ended ?? {});
   return {
-    ...encodeCallHead(doc),
+    ...encodeCallHead(doc.call),
     l: Object.keys(legs).length ? legs : undefined,
     e: ended.length ? Object.fromEntries(ended.map(([legId, ms]) => [packId(legId), ms])) : undefined,
   };
 }
 
 /** The call's own fields, without its legs (l) and the legs that ended (e). */
-export function encodeCallHead(doc: CallDoc): StoredCall {
-  const c = doc.call;
+export function encodeCallHead(c: CallFact): StoredCall {
   // JSON leaves out the fields that are undefined.
   return {
     n: c.name || undefined,

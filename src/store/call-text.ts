@@ -8,9 +8,10 @@
  * A leg's piece depends on the leg and on its call's since, seenAt and source (call-codec.ts
  * writes the leg's as differences from them), so the piece is kept with the three it was made
  * against and used only while they match. Leg facts are never changed once made (a new fact
- * replaces the old), so the object itself is the rest of the key.
+ * replaces the old), so the object itself is the rest of the key. The call's own fields are kept
+ * the same way, per call fact.
  */
-import type { LegFact } from "../core/model.ts";
+import type { CallFact, LegFact } from "../core/model.ts";
 import { encodeCallHead, encodeLeg, type LegBase } from "./call-codec.ts";
 import { packId } from "./id-codec.ts";
 import type { CallDoc } from "./state.ts";
@@ -31,8 +32,17 @@ function pieceOf(legId: string, leg: LegFact, base: LegBase): string {
   return text;
 }
 
+/** The call's own fields as text, kept per call fact for the same reason as the legs' pieces. */
+const heads = new WeakMap<CallFact, string>();
+
+function headOf(call: CallFact): string {
+  let head = heads.get(call);
+  if (head === undefined) heads.set(call, (head = JSON.stringify(encodeCallHead(call))));
+  return head;
+}
+
 export function callText(doc: CallDoc): string {
-  const head = JSON.stringify(encodeCallHead(doc));
+  const head = headOf(doc.call);
   const c = doc.call;
   let legs = "";
   for (const legId in doc.legs) legs += `${legs ? "," : ""}${pieceOf(legId, doc.legs[legId]!, c)}`;
