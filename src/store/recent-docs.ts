@@ -16,7 +16,12 @@
  */
 import type { CallDoc } from "./state.ts";
 
-export const RECENT_DOCS = 1024;
+/**
+ * A kept document with its frozen legs costs about 7 KB of heap, and it is a constant, not a cost
+ * per meeting. In the bench a call is read again within a few hundred others: 512 hit 95 % of the
+ * reads and 1,024 all of them, for 3.5 MiB more (docs/performance.md, fourth round).
+ */
+export const RECENT_DOCS = 512;
 
 export type RecentDocs = ReturnType<typeof createRecentDocs>;
 
@@ -38,6 +43,10 @@ export function createRecentDocs(limit = RECENT_DOCS) {
       docs.set(key, { held, doc });
       if (docs.size > limit) docs.delete(docs.keys().next().value!);
       return doc;
+    },
+    /** A removed call's document is of no more use: not kept until it ages out. */
+    drop(key: string) {
+      docs.delete(key);
     },
     get size() {
       return docs.size;

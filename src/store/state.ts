@@ -61,6 +61,7 @@ export interface StateStoreOptions {
 
 export function createStateStore(storage: Storage, opts: StateStoreOptions = {}) {
   const mirror = opts.soleWriter ? createMirror(storage, opts.onMirrorFailed ?? (() => {})) : undefined;
+  const recent = mirror && createRecentDocs();
   const fromStore = <T>(key: string) =>
     guard(`read of ${key}`, async () => {
       const value = await storage.getItem<T>(key);
@@ -88,7 +89,11 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
       learnt?.(held);
     });
   };
-  const del = (key: string) => mirrored(key, guard(`delete of ${key}`, () => storage.removeItem(key)), () => mirror!.removed(key));
+  const del = (key: string) =>
+    mirrored(key, guard(`delete of ${key}`, () => storage.removeItem(key)), () => {
+      mirror!.removed(key);
+      recent?.drop(key);
+    });
   /**
    * Values of many keys in the order asked, read in slices, so that one read stays bounded
    * however many keys a listing finds (a store with a file per key runs out of descriptors). Order holds because our
@@ -115,7 +120,6 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
     return values;
   };
 
-  const recent = mirror && createRecentDocs();
   /** A call document as the copy holds it, decoded once per text it was written as; ASK_STORE when the copy cannot tell. */
   const callFromCopy = (key: string, nodeKey: string, callId: string): CallDoc | undefined | typeof ASK_STORE => {
     const held = mirror!.read(key);

@@ -166,13 +166,14 @@ test("a copy that cannot be loaded is reported, and every read goes to the store
   assert.equal(reads(), 1);
 });
 
-test("a call document is decoded once per write: reads share one frozen object, and a newer write replaces it", async () => {
+test("a written call document is what the next reads get, frozen; a newer write replaces it", async () => {
   const storage = createStorage({ driver: memoryDriver() });
   const state = createStateStore(storage, { soleWriter: true });
   await state.mirror!.loaded();
   const doc = { call: call("c-1"), legs: { "l-1": leg("l-1", "c-1") } };
   await state.putCall(doc);
   const first = (await state.getCall("cb-a", "c-1"))!;
+  assert.equal(first, doc, "the writer's own object, not a decoded copy");
   assert.equal(await state.getCall("cb-a", "c-1"), first, "the same object");
   assert.deepEqual((await state.getCalls([{ nodeKey: "cb-a", callId: "c-1" }]))[0], doc);
   assert.ok(Object.isFrozen(first) && Object.isFrozen(first.legs) && Object.isFrozen(first.legs["l-1"]));
@@ -184,6 +185,16 @@ test("a call document is decoded once per write: reads share one frozen object, 
   assert.deepEqual(Object.keys((await state.getCall("cb-a", "c-1"))!.legs), ["l-1", "l-2"]);
   await state.deleteCall("cb-a", "c-1");
   assert.equal(await state.getCall("cb-a", "c-1"), undefined);
+});
+
+test("a call document read back from the store's text is decoded once and shared until the next write", async () => {
+  const storage = createStorage({ driver: memoryDriver() });
+  await createStateStore(storage).putCall({ call: call("c-1"), legs: { "l-1": leg("l-1", "c-1") } });
+  const state = createStateStore(storage, { soleWriter: true });
+  await state.mirror!.loaded();
+  const first = (await state.getCall("cb-a", "c-1"))!;
+  assert.equal(await state.getCall("cb-a", "c-1"), first);
+  assert.ok(Object.isFrozen(first.legs["l-1"]));
 });
 
 test("the decoded documents are bounded: the least recently used goes first", () => {
@@ -198,4 +209,7 @@ test("the decoded documents are bounded: the least recently used goes first", ()
   assert.equal(recent.get("a", held[0]), docs[0]);
   assert.equal(recent.get("a", {}), undefined, "another write's text: not this entry");
   assert.equal(recent.size, 2);
+  recent.drop("a");
+  assert.equal(recent.get("a", held[0]), undefined, "a removed call's document goes at once");
+  assert.equal(recent.size, 1);
 });
