@@ -17,11 +17,12 @@
 import type { CallDoc } from "./state.ts";
 
 /**
- * A kept document with its frozen legs costs about 7 KB of heap, and it is a constant, not a cost
- * per meeting. In the bench a call is read again within a few hundred others: 512 hit 95 % of the
- * reads and 1,024 all of them, for 3.5 MiB more (docs/performance.md, fourth round).
+ * A kept document with its frozen legs (and their kept text and roles) costs about 7 KB of heap: a
+ * constant 7 MiB, not a cost per meeting. In the bench a call is read again within a few hundred
+ * others. 512 hit 95 % of the reads and 1,024 all of them, and 512 cost 15–19 µs more CPU per
+ * record, far more than its 5 % of misses explain (docs/performance.md, fourth round).
  */
-export const RECENT_DOCS = 512;
+export const RECENT_DOCS = 1024;
 
 export type RecentDocs = ReturnType<typeof createRecentDocs>;
 
