@@ -59,7 +59,7 @@ export function createService(deps: ServiceDeps) {
   const events = createEventHub();
   const mutex = deps.locks ?? createKeyedMutex();
   // The audit day index is rewritten by this instance's pruning and by any instance's first entry of a day.
-  const audit = createAuditLog(deps.storage, (task) => mutex.run("audit-days", task));
+  const audit = createAuditLog(deps.storage);
   const cms = createCmsClient({
     username: config.cms.username,
     password: config.cms.password,

@@ -1,9 +1,17 @@
 /**
  * The audit trail: one entry per banner change, in the same store as the call state, kept for
  * AUDIT_RETENTION_DAYS. Entries are grouped by UTC day so that a query reads only the days it
- * asks about and pruning drops whole days; a small index of days saves listing the whole store.
- * Several instances may write at once: entry keys carry a random part, and the day index only
- * ever gains a day on the write path (pruning, the one remover, runs with the reconciler).
+ * asks about and pruning drops whole days; a mark per day (`audit:i:<day>`) saves listing the whole
+ * store. Several instances may write at once, and nothing here needs a lock (DESIGN principle 4):
+ * entry keys carry a random part, a day's mark is set, never read and rewritten, by every writer
+ * that starts the day, and pruning removes only the marks of days it has emptied.
+ *
+ * The marks replaced one list of days that both a day's first entry and pruning read, changed and
+ * wrote back: a prune that had read it before a new day was added wrote it back without that day.
+ * That list (`audit:days`) is still read; the first prune turns its kept days into marks and removes
+ * it. An instance of the version before, still running during an upgrade, may add a day to the
+ * list just before that removal: that day is then listed again as soon as an instance of this
+ * version writes an entry on it.
  *
  * Entries are history, kept whether their meeting lives or not, and there is one per banner
  * change: so they are written compactly too. The time is the key's, ids are packed, field names
@@ -28,39 +36,35 @@ export interface AuditQuery {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** What a day looks like in a mark's key or the old list: anything else there is not a day. */
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export type AuditLog = ReturnType<typeof createAuditLog>;
 
-/** Runs a task alone: no other task given to it runs meanwhile (the service's KeyedMutex, a lease with several instances). */
-export type Serialise = <T>(task: () => Promise<T>) => Promise<T>;
-
-/**
- * `alone` guards the day index (`audit:days`), which is read, changed and written back by the
- * first entry of a day and by pruning: unguarded, a prune that read the index before a new day
- * was added wrote it back without that day, and the day's entries vanished from every query.
- * The service always passes one; without it (a lone reader or writer) tasks just run.
- */
-export function createAuditLog(storage: Storage, alone: Serialise = (task) => task()) {
+export function createAuditLog(storage: Storage) {
+  /** The days with entries: the marks, and the list of before while it is still there. */
   const readDays = async () => {
-    const days = await guard("read of the audit day index", () => storage.getItem<string[]>(keys.auditDays));
-    return Array.isArray(days) ? days : [];
+    const marks = await guard("listing of the audit day marks", () => storage.getKeys(keys.auditDayMarks));
+    const days = new Set([...marks.map((k) => k.slice(k.lastIndexOf(":") + 1)), ...(await readLegacyDays())]);
+    return [...days].filter((d) => DAY.test(d)).sort();
   };
-  // The day this process last saw in the index: one read per day instead of one per entry.
-  let indexed: string | undefined;
+  const readLegacyDays = async () => {
+    const days = await guard("read of the audit day list", () => storage.getItem<string[]>(keys.legacyAuditDays));
+    return Array.isArray(days) ? days.map(String) : [];
+  };
+  // The day this process last marked: one write per day instead of one per entry.
+  let marked: string | undefined;
 
   return {
     async record(entry: AuditEntry) {
       const day = dayOf(entry.at);
       const id = `${String(entry.at).padStart(13, "0")}-${crypto.randomUUID().slice(0, 8)}`;
       await guard("write of an audit entry", () => storage.setItem(keys.auditEntry(day, id), encodeEntry(entry)));
-      if (indexed === day) return;
-      await alone(async () => {
-        const days = await readDays();
-        if (!days.includes(day)) await guard("write of the audit day index", () => storage.setItem(keys.auditDays, [...days, day].sort()));
-      });
-      indexed = day;
+      if (marked === day) return;
+      await guard("write of an audit day mark", () => storage.setItem(keys.auditDayMark(day), 1));
+      marked = day;
     },
 
     async query(q: AuditQuery = {}): Promise<AuditEntry[]> {
@@ -90,14 +94,15 @@ export function createAuditLog(storage: Storage, alone: Serialise = (task) => ta
       for (const day of old) {
         const ks = await guard(`listing of audit day ${day}`, () => storage.getKeys(keys.auditDay(day)));
         await guard(`removal of audit day ${day}`, () => Promise.all(ks.map((k) => storage.removeItem(k))));
+        // The mark goes after the entries: a prune cut short leaves a day listed, never entries unlisted.
+        await guard(`removal of audit day mark ${day}`, () => storage.removeItem(keys.auditDayMark(day)));
         removed += ks.length;
       }
-      if (old.length) {
-        await alone(async () => {
-          // Read again: a day may have been added since the read above.
-          const current = await readDays();
-          await guard("write of the audit day index", () => storage.setItem(keys.auditDays, current.filter((d) => d >= cutoff)));
-        });
+      const legacy = await readLegacyDays();
+      if (legacy.length) {
+        const kept = legacy.filter((d) => DAY.test(d) && d >= cutoff);
+        await guard("write of audit day marks", () => Promise.all(kept.map((d) => storage.setItem(keys.auditDayMark(d), 1))));
+        await guard("removal of the audit day list", () => storage.removeItem(keys.legacyAuditDays));
       }
       return removed;
     },

@@ -20,8 +20,9 @@
  * | h:<session>               | highest correlatorIndex applied (dedupe)           |
  * | n:<nodeKey>               | configured node name an unresolved key maps to     |
  * | health                    | readiness probe: written and read back             |
- * | audit:days                | UTC days (YYYY-MM-DD) that hold audit entries      |
+ * | audit:i:<day>             | marks a UTC day (YYYY-MM-DD) that holds entries    |
  * | audit:d:<day>:<ms>-<rand> | AuditEntry: one banner change (audit.ts)           |
+ * | audit:days                | the day list of before the marks: read, then gone  |
  *
  * Audit entries are history, not live state: written after the CDR answer, listed only by the
  * console and by the pruning that runs with the reconciler, one day's prefix at a time.
@@ -44,7 +45,10 @@ export const keys = {
   appliedPrefix: "b",
   highWater: (session: string) => `h:${packId(session)}`,
   alias: (nodeKey: string) => `n:${nodeKey}`,
-  auditDays: "audit:days",
+  /** The day list the marks replaced (audit.ts reads it until it prunes it away). */
+  legacyAuditDays: "audit:days",
+  auditDayMarks: "audit:i",
+  auditDayMark: (day: string) => `audit:i:${day}`,
   auditDay: (day: string) => `audit:d:${day}`,
   auditEntry: (day: string, id: string) => `audit:d:${day}:${id}`,
 };
