@@ -44,6 +44,11 @@ export function createRedisStore(url: string, opts: { prefix?: string; leaseMs?:
     // Connection errors surface as failed commands (StoreError → 503, /readyz); the event itself
     // would otherwise crash the process as an unhandled 'error'.
   });
+  // SCAN, which the driver lists keys with, may give a key more than once (Redis documents it:
+  // it happens when the keyspace grows while it runs). Every listing here counts or reads what it
+  // lists (audit entries, calls for the reconciler), so each key comes back once.
+  const listKeys = driver.getKeys.bind(driver);
+  driver.getKeys = async (base, opts) => [...new Set(await listKeys(base, opts))];
   return {
     storage: createStorage({ driver }),
     locks: createLeases(client, `${prefix}:lock:`, opts.leaseMs ?? 10_000, opts.waitMs ?? 5_000),
