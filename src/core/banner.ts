@@ -67,6 +67,14 @@ export function decideBanner(input: { names: string[]; legs: LegFact[] }, policy
   return { banner, restricted, counts, participants };
 }
 
+/** Whether any text shows the external count; asked on every bannerSignature, so kept per policy. */
+const showsCountOf = new WeakMap<Policy, boolean>();
+function showsExternalCount(policy: Policy): boolean {
+  let shows = showsCountOf.get(policy);
+  if (shows === undefined) showsCountOf.set(policy, (shows = Object.values(policy.texts).some((t) => t.includes(EXTERNAL_COUNT))));
+  return shows;
+}
+
 /**
  * What of one call's facts its meeting's banner depends on, as a short string. The banner is a
  * function of these signatures over the meeting's calls: restricted if any call is, each count
@@ -76,13 +84,6 @@ export function decideBanner(input: { names: string[]; legs: LegFact[] }, policy
  * needs no banner run (service/ingest.ts). A call that is absent, a stub or in another meeting
  * is `absentSignature`.
  */
-const showsCountOf = new WeakMap<Policy, boolean>();
-function showsExternalCount(policy: Policy): boolean {
-  let shows = showsCountOf.get(policy);
-  if (shows === undefined) showsCountOf.set(policy, (shows = Object.values(policy.texts).some((t) => t.includes(EXTERNAL_COUNT))));
-  return shows;
-}
-
 export function bannerSignature(names: string[], legs: LegFact[], policy: Policy): string {
   const { restricted, counts } = decideBanner({ names, legs }, policy);
   const showsCount = showsExternalCount(policy);

@@ -66,7 +66,10 @@ const fromDefault = (stored: string | null | undefined, def: string) => (stored 
 
 const isObject = (raw: unknown): raw is Record<string, unknown> => typeof raw === "object" && raw !== null && !Array.isArray(raw);
 
-/** The stored form; the store is handed its text, which call-text.ts builds faster. */
+/**
+ * The stored form, field by field: the reference. The store is handed its JSON text as
+ * call-text.ts builds it, faster, and a test holds that text to this one.
+ */
 export function encodeCall(doc: CallDoc): StoredCall {
   const legs: Record<string, StoredLeg> = {};
   for (const [legId, leg] of Object.entries(doc.legs)) legs[packId(legId)] = encodeLeg(leg, doc.call);
