@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import { createStorage, type Storage } from "unstorage";
 import denoKvDriver from "unstorage/drivers/deno-kv";
 import memoryDriver from "unstorage/drivers/memory";
+import type { CmsTransportOptions } from "../cms/client.ts";
 import { configWarnings, loadConfig, secretsOf, type Config } from "../config.ts";
 import { mergeSettings, parseConfigFile } from "../config-file.ts";
 import { createApp } from "../http/app.ts";
@@ -51,7 +52,7 @@ function denoOnly(config: Config): string[] {
 }
 
 /** Deno's fetch trusts only the system roots unless handed a client that adds the CMS CA. */
-async function cmsTransport(config: Config): Promise<Record<string, unknown>> {
+async function cmsTransport(config: Config): Promise<CmsTransportOptions> {
   if (!config.cms.caFile) return {};
   return { client: Deno.createHttpClient({ caCerts: [await Deno.readTextFile(config.cms.caFile)] }) };
 }
