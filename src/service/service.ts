@@ -58,7 +58,6 @@ export function createService(deps: ServiceDeps) {
   const { counters, histograms, health } = deps.telemetry ?? createTelemetry(config);
   const events = createEventHub();
   const mutex = deps.locks ?? createKeyedMutex();
-  // The audit day index is rewritten by this instance's pruning and by any instance's first entry of a day.
   const audit = createAuditLog(deps.storage);
   const cms = createCmsClient({
     username: config.cms.username,
