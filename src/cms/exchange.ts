@@ -6,8 +6,11 @@
  */
 
 export interface ExchangeRequest {
-  /** Absolute URL, query included. */
+  /** Absolute URL, query included: `origin` + `path`. */
   url: string;
+  /** The URL's origin (`https://host:port`) and the rest of it, for an HTTP stack that takes them apart. */
+  origin: string;
+  path: string;
   method: "GET" | "PUT" | "POST";
   /** Sent as given; they carry the Authorization header, so they must not reach any error. */
   headers: Record<string, string>;

@@ -45,9 +45,13 @@ export function createTransport(opts: CmsClientOptions): Send {
   const formHeaders = { ...headers, "Content-Type": "application/x-www-form-urlencoded" };
 
   async function exchange(node: CmsNode, req: CmsRequest): Promise<CmsReply> {
+    const { origin, prefix } = baseOf(node.baseUrl);
+    const path = prefix + req.path;
     try {
       return await httpExchange({
-        url: node.baseUrl.replace(/\/+$/, "") + req.path,
+        url: origin + path,
+        origin,
+        path,
         method: req.method,
         headers: req.form ? formHeaders : headers,
         form: req.form,
@@ -88,6 +92,21 @@ export function createTransport(opts: CmsClientOptions): Send {
       (n) => limiter.run(node.name, () => attempt(node, req, decode, n)),
       req.idempotent ? retryable : (err) => err instanceof CmsError && err.kind === "busy",
     );
+}
+
+const bases = new Map<string, { origin: string; prefix: string }>();
+
+/**
+ * A node's origin and whatever path its base URL has before `/api` (configured nodes have none),
+ * parsed once per base URL rather than once per request.
+ */
+function baseOf(baseUrl: string): { origin: string; prefix: string } {
+  let base = bases.get(baseUrl);
+  if (!base) {
+    const url = new URL(baseUrl);
+    bases.set(baseUrl, (base = { origin: url.origin, prefix: url.pathname.replace(/\/+$/, "") }));
+  }
+  return base;
 }
 
 function where(node: CmsNode, req: CmsRequest) {
