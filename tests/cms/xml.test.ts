@@ -76,3 +76,33 @@ test("malformed XML, a wrong root and a missing id are unusable replies", () => 
   assert.throws(() => decode.locationId(null), UnusableReply);
   assert.equal(decode.locationId("/api/v1/system/cdrReceivers/abc-123"), "abc-123");
 });
+
+test("a reply cut short or mangled anywhere is refused exactly when the XML validator refuses it", async () => {
+  // parseXml skips the validator for plain replies (core/xml-plain.ts); that must never let
+  // through what the validator would have refused.
+  const { XMLValidator } = await import("fast-xml-parser");
+  const reply =
+    '<?xml version="1.0"?><call id="5e0c1c5a-0b6f-4a5e-9d6c-2f1e0a9b8c7d"><name>Board &amp; staff</name>' +
+    "<coSpace>a1b2</coSpace><callCorrelator>c0ffee</callCorrelator><messageText>External Participant(s)</messageText>" +
+    '<messagePosition>top</messagePosition><messageDuration>permanent</messageDuration><tenant id="t1"/></call>';
+  const bodies = new Set<string>([reply]);
+  for (let i = 1; i < reply.length; i++) {
+    bodies.add(reply.slice(0, i));
+    bodies.add(reply.slice(0, i) + reply.slice(i + 1));
+    bodies.add(reply.slice(0, i) + "<" + reply.slice(i));
+  }
+  let refused = 0;
+  for (const body of bodies) {
+    const valid = XMLValidator.validate(body) === true;
+    let parsed = true;
+    try {
+      parseXml(body);
+    } catch (err) {
+      assert.ok(err instanceof UnusableReply, `${body}: ${err}`);
+      parsed = false;
+    }
+    if (!valid) assert.equal(parsed, false, `accepted what the validator refuses: ${body}`);
+    if (!parsed) refused++;
+  }
+  assert.ok(refused > bodies.size / 2, `only ${refused} of ${bodies.size} mangled replies refused`);
+});
