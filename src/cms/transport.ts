@@ -88,8 +88,8 @@ export function createTransport(opts: CmsClientOptions): Send {
       policy,
       { sleep, random },
       // The slot is held per attempt, not across the backoff sleep, so a retrying request
-      // does not keep other work for that node waiting.
-      (n) => limiter.run(node.name, () => attempt(node, req, decode, n)),
+      // does not keep other work for that node waiting. Writes wait ahead of reads (limiter.ts).
+      (n) => limiter.run(node.name, () => attempt(node, req, decode, n), req.method !== "GET"),
       req.idempotent ? retryable : (err) => err instanceof CmsError && err.kind === "busy",
     );
 }

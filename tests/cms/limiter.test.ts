@@ -31,6 +31,20 @@ overEachExchange((via) => {
     assert.equal(a.requests.peakInFlight, 2);
     assert.equal(b.requests.peakInFlight, 2);
   });
+
+  test("a banner write asked for behind a queue of reads goes out before them", async () => {
+    const a = f.cluster.node("cb-a");
+    a.latencyMs = 20;
+    const calls = Array.from({ length: 12 }, (_, i) => a.startCall({ name: `R${i}` }).call.id);
+    const { client } = testClient(via, { maxInFlightPerNode: 2 });
+    const done: string[] = [];
+    const reads = calls.map((id) => client.getCall(f.nodeOf("cb-a"), id).then(() => done.push("read")));
+    const write = client.setCallMessage(f.nodeOf("cb-a"), calls[0]!, { text: "Restricted meeting", position: "top", duration: "permanent" });
+    await Promise.all([...reads, write.then(() => done.push("write"))]);
+    a.latencyMs = 0;
+    // Two reads held the slots when the write was asked for; it took the next one.
+    assert.ok(done.indexOf("write") <= 3, `write finished after ${done.indexOf("write")} reads: ${done.join(" ")}`);
+  });
 });
 
 test("waiters get a slot in the order they asked", async () => {
@@ -49,4 +63,21 @@ test("a failing task gives its slot back", async () => {
   const limiter = createLimiter(1);
   await assert.rejects(limiter.run("cb-a", () => Promise.reject(new Error("boom"))), /boom/);
   assert.equal(await limiter.run("cb-a", async () => "next"), "next");
+});
+
+test("waiters marked first go ahead of the others, each lane in the order it asked", async () => {
+  const limiter = createLimiter(1);
+  const order: string[] = [];
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const busy = limiter.run("cb-a", () => gate);
+  const asked = [
+    limiter.run("cb-a", async () => void order.push("read 1")),
+    limiter.run("cb-a", async () => void order.push("write 1"), true),
+    limiter.run("cb-a", async () => void order.push("read 2")),
+    limiter.run("cb-a", async () => void order.push("write 2"), true),
+  ];
+  open();
+  await Promise.all([busy, ...asked]);
+  assert.deepEqual(order, ["write 1", "write 2", "read 1", "read 2"]);
 });
