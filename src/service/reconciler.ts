@@ -2,12 +2,13 @@
  * Rebuilds the picture from the CMS itself whenever it may be wrong: at start-up, on a timer, and
  * right after CMS reports lost records. Calls and legs the CDRs never told us about are added,
  * those that ended unseen are dropped, and what each call shows is compared with what we think we
- * applied; then every meeting goes to the applier, which writes only the difference.
+ * applied. Each meeting goes to the applier, which writes only the difference, as soon as every
+ * call the nodes list for it is read; the rest at the end of the run.
  *
  * Anything stored after the run began is left alone: a CDR that arrived meanwhile knows better
  * than a list fetched a moment ago.
  */
-import type { ApiCall, ApiLeg, CmsClient, CmsNode } from "../cms/client.ts";
+import type { ApiCall, ApiCallSummary, ApiLeg, CmsClient, CmsNode } from "../cms/client.ts";
 import { isOwnText } from "../core/banner.ts";
 import type { LegFact, Policy } from "../core/model.ts";
 import { isUnresolved, meetingIdOf } from "../store/keys.ts";
@@ -37,9 +38,12 @@ interface RunContext {
   report: ReconcileReport;
   /** Pending legs as read at the start, by `<nodeKey>:<legId>`. */
   pending: Map<string, LegFact>;
-  /** Meetings whose banner the run hands to the applier at its end. */
+  /** Meetings the run has seen: each goes to the applier once its listed calls are read, or at the end. */
   meetings: Set<string>;
 }
+
+/** Calls read at once per node during a run: twice what the node's limiter lets through, so it never waits for work. */
+const CALLS_AT_ONCE = 16;
 
 /** A leg waiting this long without a call (IVR, lost callLegEnd) is forgotten. */
 const PENDING_TTL_MS = 60 * 60 * 1000;
@@ -75,17 +79,38 @@ export function createReconciler(deps: {
       const node = await resolver.resolve(doc.call.nodeKey, doc.call.id).catch(() => undefined);
       if (node) byNode.set(node.name, [...(byNode.get(node.name) ?? []), doc]);
     }
-    await Promise.all(deps.nodes.map((node) => reconcileNode(node, byNode.get(node.name) ?? [], ctx)));
+    // Every node's list comes first, and the calls they no longer list are dropped, so that a
+    // meeting can be decided as soon as the last of its live calls is read (below).
+    const lists = await Promise.all(deps.nodes.map((node) => listNode(node, byNode.get(node.name) ?? [], ctx)));
+    const left = new Map<string, number>();
+    for (const live of lists) for (const c of live?.calls ?? []) left.set(meetingIdOf(c), (left.get(meetingIdOf(c)) ?? 0) + 1);
+    // A meeting goes to the applier once every call listed for it is stored, not at the end of
+    // the run: its banners go out while the rest is read (writes wait ahead of reads, see
+    // cms/limiter.ts), and its call documents are still among the recently written
+    // (store/recent-docs.ts) when the applier reads them. Never before: a meeting decided on
+    // part of its calls could get a banner that the rest then changes.
+    const handed = new Set<string>();
+    const readOne = (meetingId: string) => {
+      const n = (left.get(meetingId) ?? 1) - 1;
+      left.set(meetingId, n);
+      if (n > 0 || !ctx.meetings.has(meetingId)) return;
+      handed.add(meetingId);
+      deps.applier.enqueue({ kind: "meeting", meetingId }, `reconcile (${reason})`);
+    };
+    await Promise.all(lists.map((live, i) => live && reconcileCalls(deps.nodes[i]!, live, ctx, readOne)));
     await forgetStalePending(pendingLegs, report);
-    // The meetings known at the start (some lost calls) and those seen live; calls that CDRs
-    // added meanwhile had their meetings queued by intake.
-    for (const meetingId of ctx.meetings) deps.applier.enqueue({ kind: "meeting", meetingId }, `reconcile (${reason})`);
+    // The meetings known at the start (some lost calls), and any whose calls were not all read;
+    // calls that CDRs added meanwhile had their meetings queued by intake.
+    for (const meetingId of ctx.meetings) {
+      if (!handed.has(meetingId)) deps.applier.enqueue({ kind: "meeting", meetingId }, `reconcile (${reason})`);
+    }
     report.ms = now() - report.startedAt;
     log.info("reconciled", { ...report });
     return report;
   }
 
-  async function reconcileNode(node: CmsNode, known: CallDoc[], ctx: RunContext) {
+  /** A node's live calls, once the calls we knew there and it no longer lists are dropped; undefined when it cannot be listed. */
+  async function listNode(node: CmsNode, known: CallDoc[], ctx: RunContext) {
     const { report } = ctx;
     let live;
     try {
@@ -93,15 +118,10 @@ export function createReconciler(deps: {
     } catch (err) {
       report.failedNodes.push(node.name);
       log.warn("reconcile: node unreachable", { node: node.name, error: errorText(err) });
-      return;
+      return undefined;
     }
     report.calls += live.length;
     const liveIds = new Set(live.map((c) => c.id));
-    const knownById = new Map(known.map((d) => [d.call.id, d]));
-    const results = await Promise.allSettled(live.map((c) => reconcileCall(node, c.id, knownById.get(c.id), ctx)));
-    for (const r of results) {
-      if (r.status === "rejected") log.warn("reconcile: call skipped", { node: node.name, error: errorText(r.reason) });
-    }
     for (const doc of known) {
       if (liveIds.has(doc.call.id)) continue;
       await mutex.run(doc.call.nodeKey, async () => {
@@ -111,6 +131,32 @@ export function createReconciler(deps: {
         report.callsRemoved++;
       });
     }
+    return { calls: live, known: new Map(known.map((d) => [d.call.id, d])) };
+  }
+
+  /**
+   * `readOne` is told each listed call's meeting once the call is stored, or skipped. A few calls
+   * at a time: the node's limiter lets 8 requests through anyway, and a call started only when
+   * there is room finishes in a few round trips, so that meetings are decided, and their
+   * banners set, all through the run rather than all at its end.
+   */
+  async function reconcileCalls(
+    node: CmsNode,
+    live: { calls: ApiCallSummary[]; known: Map<string, CallDoc> },
+    ctx: RunContext,
+    readOne: (meetingId: string) => void,
+  ) {
+    let next = 0;
+    const worker = async () => {
+      while (next < live.calls.length) {
+        const c = live.calls[next++]!;
+        await reconcileCall(node, c.id, live.known.get(c.id), ctx).catch((err) =>
+          log.warn("reconcile: call skipped", { node: node.name, error: errorText(err) }),
+        );
+        readOne(meetingIdOf(c));
+      }
+    };
+    await Promise.all(Array.from({ length: CALLS_AT_ONCE }, worker));
   }
 
   async function reconcileCall(node: CmsNode, callId: string, known: CallDoc | undefined, ctx: RunContext) {
