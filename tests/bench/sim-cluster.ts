@@ -21,6 +21,8 @@ export interface BenchCluster {
   settings: Record<string, string>;
   /** Resolves with performance.now() at the moment the last of `calls` shows `text`. */
   allShow(calls: CallRef[], text: string, timeoutMs: number): Promise<number>;
+  /** performance.now() at the moment each of `calls` first showed `text`, earliest first, once all do. */
+  showTimes(calls: CallRef[], text: string, timeoutMs: number): Promise<number[]>;
   /** Zeroes request counters, PUT history and peaks, so that a phase counts only its own traffic. */
   resetCounters(): void;
   close(): Promise<void>;
@@ -42,6 +44,33 @@ export async function startBenchCluster(names: string[], ca: TestCa): Promise<Be
     };
   }
 
+  /** performance.now() at the moment each of `calls` first showed `text`, earliest first, once all do. */
+  function showTimes(calls: CallRef[], text: string, timeoutMs: number): Promise<number[]> {
+    const key = (node: SimNode, callId: string) => `${node.name}/${callId}`;
+    const shows = (node: SimNode, callId: string) => node.calls.get(callId)?.message?.text === text;
+    const times: number[] = [];
+    const pending = new Set<string>();
+    for (const c of calls) {
+      if (shows(c.node, c.callId)) times.push(performance.now());
+      else pending.add(key(c.node, c.callId));
+    }
+    if (pending.size === 0) return Promise.resolve(times);
+    return new Promise<number[]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        onPut = () => {};
+        reject(new Error(`${pending.size} of ${calls.length} calls still without "${text}" after ${timeoutMs} ms`));
+      }, timeoutMs);
+      onPut = (node, callId) => {
+        if (!shows(node, callId) || !pending.delete(key(node, callId))) return;
+        times.push(performance.now());
+        if (pending.size > 0) return;
+        clearTimeout(timer);
+        onPut = () => {};
+        resolve(times);
+      };
+    });
+  }
+
   return {
     cluster,
     settings: {
@@ -51,23 +80,9 @@ export async function startBenchCluster(names: string[], ca: TestCa): Promise<Be
       CMS_CA_FILE: ca.caFile,
     },
     allShow(calls, text, timeoutMs) {
-      const key = (node: SimNode, callId: string) => `${node.name}/${callId}`;
-      const shows = (node: SimNode, callId: string) => node.calls.get(callId)?.message?.text === text;
-      const pending = new Set(calls.filter((c) => !shows(c.node, c.callId)).map((c) => key(c.node, c.callId)));
-      if (pending.size === 0) return Promise.resolve(performance.now());
-      return new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          onPut = () => {};
-          reject(new Error(`${pending.size} of ${calls.length} calls still without "${text}" after ${timeoutMs} ms`));
-        }, timeoutMs);
-        onPut = (node, callId) => {
-          if (!shows(node, callId) || !pending.delete(key(node, callId)) || pending.size > 0) return;
-          clearTimeout(timer);
-          onPut = () => {};
-          resolve(performance.now());
-        };
-      });
+      return showTimes(calls, text, timeoutMs).then((times) => times[times.length - 1] ?? performance.now());
     },
+    showTimes,
     resetCounters() {
       for (const n of cluster.nodes) {
         Object.assign(n.requests, { reads: 0, writes: 0, peakInFlight: n.requests.inFlight, log: [] });
