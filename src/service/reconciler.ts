@@ -9,6 +9,7 @@
  * than a list fetched a moment ago.
  */
 import type { ApiCall, ApiCallSummary, ApiLeg, CmsClient, CmsNode } from "../cms/client.ts";
+import { CmsError } from "../cms/errors.ts";
 import { isOwnText } from "../core/banner.ts";
 import type { LegFact, Policy } from "../core/model.ts";
 import { isUnresolved, meetingIdOf } from "../store/keys.ts";
@@ -163,11 +164,13 @@ export function createReconciler(deps: {
     const { report } = ctx;
     const [detail, legs] = await Promise.all([cms.getCall(node, callId), cms.listCallLegs(node, callId)]);
     const nodeKey = known?.call.nodeKey ?? node.name;
-    const newLegs = await Promise.all(
-      legs
-        .filter((l) => !known?.legs[l.id])
-        .map(async (l) => ctx.pending.get(`${nodeKey}:${l.id}`) ?? legFromApi(await cms.getCallLeg(node, l.id), nodeKey, now())),
-    );
+    const newLegs = (
+      await Promise.all(
+        legs
+          .filter((l) => !known?.legs[l.id])
+          .map(async (l) => ctx.pending.get(`${nodeKey}:${l.id}`) ?? legDetail(node, l.id, nodeKey)),
+      )
+    ).filter((leg): leg is LegFact => leg !== undefined);
     const liveLegIds = new Set(legs.map((l) => l.id));
     const meetingId = await mutex.run(nodeKey, async () => {
       const doc = (await state.getCall(nodeKey, callId)) ?? undefined;
@@ -198,6 +201,20 @@ export function createReconciler(deps: {
       adoptMessage({ state, node: node.name, call: detail, startedAt: report.startedAt, own: (t) => isOwnText(t, policy), log }),
     );
     if (adopted) report.messagesCorrected++;
+  }
+
+  /**
+   * A leg's detail as a fact; undefined when the CMS no longer knows the leg: it left after the
+   * leg list was read. One such leg must not cost its whole call this run (its meeting's banner
+   * would wait for the next one).
+   */
+  async function legDetail(node: CmsNode, legId: string, nodeKey: string): Promise<LegFact | undefined> {
+    try {
+      return legFromApi(await cms.getCallLeg(node, legId), nodeKey, now());
+    } catch (err) {
+      if (err instanceof CmsError && err.kind === "gone") return undefined;
+      throw err;
+    }
   }
 
   /** Pending legs that waited past their time, from the run's read; each is checked again under its node's lease. */

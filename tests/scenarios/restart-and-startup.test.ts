@@ -69,3 +69,29 @@ test("meetings already running at start-up get their banner without any CDR", as
     await svc.stop();
   }
 });
+
+test("a leg that ends between the start-up reconcile's leg list and its detail is left out; its call is still reconciled", async () => {
+  const a = sim.cluster.node("cb-a");
+  const running = a.startCall({ name: "Audit - Restricted" });
+  a.addLeg(running.call.id, { displayName: "Alice", remoteParty: "alice@corp.example", type: "acano" });
+  const guest = a.addLeg(running.call.id, { displayName: "Guest", type: "acano", subType: "webApp" });
+  // The guest leaves at the moment the reconcile asks for their leg's detail: CMS answers
+  // callLegDoesNotExist for a leg its list of the call showed a moment before.
+  const inner = a.fetch;
+  a.fetch = async (req) => {
+    if (req.method === "GET" && new URL(req.url).pathname.toLowerCase().endsWith(`/calllegs/${guest.leg.id}`) && a.calls.get(running.call.id)?.legs.has(guest.leg.id)) {
+      a.removeLeg(guest.leg.id);
+    }
+    return inner(req);
+  };
+  const svc = await startService({ ...sim.env, STORAGE: "memory" });
+  try {
+    await eventually(() => running.call.message?.text === "Restricted Meeting", { what: "restricted banner, without the guest who left" });
+    const meeting = (await svc.meetings()).find((m) => m.calls[0]?.callId === running.call.id)!;
+    assert.equal(meeting.counts.external, 0);
+    assert.equal(meeting.counts.internal, 1);
+  } finally {
+    a.fetch = inner;
+    await svc.stop();
+  }
+});
