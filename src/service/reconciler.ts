@@ -123,16 +123,18 @@ export function createReconciler(deps: {
     }
     report.calls += live.length;
     const liveIds = new Set(live.map((c) => c.id));
-    for (const doc of known) {
-      if (liveIds.has(doc.call.id)) continue;
-      await mutex.run(doc.call.nodeKey, async () => {
-        const fresh = await state.getCall(doc.call.nodeKey, doc.call.id);
-        if (!fresh || fresh.call.seenAt >= report.startedAt) return;
-        await state.dropCall(fresh, node.name);
-        report.callsRemoved++;
-      });
-    }
+    for (const doc of known) if (!liveIds.has(doc.call.id)) await dropEnded(doc, node, report);
     return { calls: live, known: new Map(known.map((d) => [d.call.id, d])) };
+  }
+
+  /** Forgets a call the CMS no longer has, unless a CDR stored it after the run began. */
+  async function dropEnded(doc: CallDoc, node: CmsNode, report: ReconcileReport) {
+    await mutex.run(doc.call.nodeKey, async () => {
+      const fresh = await state.getCall(doc.call.nodeKey, doc.call.id);
+      if (!fresh || fresh.call.seenAt >= report.startedAt) return;
+      await state.dropCall(fresh, node.name);
+      report.callsRemoved++;
+    });
   }
 
   /**
@@ -162,7 +164,15 @@ export function createReconciler(deps: {
 
   async function reconcileCall(node: CmsNode, callId: string, known: CallDoc | undefined, ctx: RunContext) {
     const { report } = ctx;
-    const [detail, legs] = await Promise.all([cms.getCall(node, callId), cms.listCallLegs(node, callId)]);
+    let detail, legs;
+    try {
+      [detail, legs] = await Promise.all([cms.getCall(node, callId), cms.listCallLegs(node, callId)]);
+    } catch (err) {
+      // Ended after the list: a call we knew goes as if the list had not shown it.
+      if (!(err instanceof CmsError && err.kind === "gone")) throw err;
+      if (known) await dropEnded(known, node, report);
+      return;
+    }
     const nodeKey = known?.call.nodeKey ?? node.name;
     const newLegs = (
       await Promise.all(

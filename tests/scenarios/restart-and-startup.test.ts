@@ -95,3 +95,32 @@ test("a leg that ends between the start-up reconcile's leg list and its detail i
     await svc.stop();
   }
 });
+
+test("a call we knew that ends between the start-up reconcile's list and its detail is forgotten", async () => {
+  const a = sim.cluster.node("cb-a");
+  const own = await mkdtemp(join(tmpdir(), "cms-notify-fs-"));
+  const env = { ...sim.env, STORAGE: `fs:${own}` };
+  const first = await startService(env);
+  const { call, records } = a.startCall({ name: "Ends during the reconcile" });
+  const guest = a.addLeg(call.id, { displayName: "Guest", subType: "webApp", type: "acano" });
+  assert.equal((await first.post("/cdr/cb-a", a.records(records, guest.records))).status, 200);
+  await eventually(() => first.events().some((e) => e.msg === "banner changed" && e.call === call.id), { what: "banner recorded" });
+  await first.kill();
+
+  // The call ends (its callEnd never reaches us) just as the reconcile asks for its detail.
+  const inner = a.fetch;
+  a.fetch = async (req) => {
+    if (req.method === "GET" && new URL(req.url).pathname.toLowerCase().endsWith(`/calls/${call.id}`) && a.calls.has(call.id)) a.endCall(call.id);
+    return inner(req);
+  };
+  const second = await startService(env);
+  try {
+    const reconciled = second.events().find((e) => e.msg === "reconciled")!;
+    assert.equal(reconciled.callsRemoved, 1);
+    assert.equal((await second.meetings()).find((m) => m.calls.some((c) => c.callId === call.id)), undefined);
+  } finally {
+    a.fetch = inner;
+    await second.stop();
+    await rm(own, { recursive: true, force: true });
+  }
+});
