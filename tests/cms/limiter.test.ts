@@ -47,15 +47,21 @@ overEachExchange((via) => {
   });
 });
 
-test("waiters get a slot in the order they asked", async () => {
+/** A limiter of one slot, held until `open()`: whatever is asked meanwhile waits. */
+function heldLimiter() {
   const limiter = createLimiter(1);
-  const order: number[] = [];
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
-  const first = limiter.run("cb-a", () => gate);
+  const busy = limiter.run("cb-a", () => gate);
+  return { limiter, busy, open };
+}
+
+test("waiters get a slot in the order they asked", async () => {
+  const { limiter, busy, open } = heldLimiter();
+  const order: number[] = [];
   const rest = [1, 2, 3].map((n) => limiter.run("cb-a", async () => void order.push(n)));
   open();
-  await Promise.all([first, ...rest]);
+  await Promise.all([busy, ...rest]);
   assert.deepEqual(order, [1, 2, 3]);
 });
 
@@ -66,11 +72,8 @@ test("a failing task gives its slot back", async () => {
 });
 
 test("waiters marked first go ahead of the others, each lane in the order it asked", async () => {
-  const limiter = createLimiter(1);
+  const { limiter, busy, open } = heldLimiter();
   const order: string[] = [];
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => (open = resolve));
-  const busy = limiter.run("cb-a", () => gate);
   const asked = [
     limiter.run("cb-a", async () => void order.push("read 1")),
     limiter.run("cb-a", async () => void order.push("write 1"), true),
