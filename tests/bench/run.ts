@@ -59,6 +59,8 @@ try {
   const reconcileFloor = await benchReconcile(reconcileSim, {}, CMS_LATENCY_MS, "floor-host.ts");
   raw.reconcileFloor = reconcileFloor;
   rows.push(reconcileFloorRow(reconcileFloor));
+  const measured = stores.cases.map((s) => ({ store: s.name, ...(raw[s.name] as { ingest: IngestFigures; reconcile: ReconcileFigures }) }));
+  rows.push(...againstFloorRows(measured, floor.find((f) => f.step === "all")!, reconcileFloor));
   console.error(`bench: floor done at ${((performance.now() - started) / 1000).toFixed(0)} s`);
   for (const s of stores.skipped) rows.push({ section: "all", measure: "not measured", store: s.name, value: undefined, unit: "", note: s.why });
   await Promise.all([ingestSim.close(), reconcileSim.close()]);
@@ -161,6 +163,21 @@ function floorRows(figures: FloorFigures[]): Row[] {
         (f.step === "all" ? `; senders + simulated CMS ${n(f.loadCpuUsPerRecord)} µs/record, so both cores allow ${n(bothCores)}` : ""),
     };
   });
+}
+
+/**
+ * The service against the floors of the same run: the figure that moves least when the machine's
+ * speed does (docs/performance.md, "The machine"), so the one to compare between runs.
+ */
+function againstFloorRows(
+  measured: { store: StoreName; ingest: IngestFigures; reconcile: ReconcileFigures }[],
+  receiver: FloorFigures,
+  reconcile: ReconcileFigures,
+): Row[] {
+  return measured.flatMap((m) => [
+    { section: "floor", measure: "service ÷ receiver floor, CPU per record", store: m.store, value: m.ingest.cpuUsPerRecord / receiver.cpuUsPerRecord, unit: "×", note: "the floor measured after the stores, so a change of machine speed in between shows here too" },
+    { section: "floor", measure: "service ÷ reconcile floor, time until all banners are right", store: m.store, value: m.reconcile.allRightMs / reconcile.allRightMs, unit: "×" },
+  ]);
 }
 
 /** The cold start with nothing but its CMS requests: what any reconcile on this stack and simulator needs at least. */
