@@ -8,7 +8,7 @@
  * Anything stored after the run began is left alone: a CDR that arrived meanwhile knows better
  * than a list fetched a moment ago.
  */
-import type { ApiCall, ApiCallSummary, ApiLeg, CmsClient, CmsNode } from "../cms/client.ts";
+import type { ApiCallSummary, CmsClient, CmsNode } from "../cms/client.ts";
 import { CmsError } from "../cms/errors.ts";
 import { isOwnText } from "../core/banner.ts";
 import type { LegFact, Policy } from "../core/model.ts";
@@ -19,6 +19,7 @@ import type { KeyedMutex } from "./keyed-mutex.ts";
 import { errorText, type Logger } from "./log.ts";
 import type { NodeKeys } from "./node-keys.ts";
 import type { NodeResolver } from "./node-resolver.ts";
+import { callFromApi, legFromApi } from "./api-facts.ts";
 import { adoptMessage } from "./reconcile-message.ts";
 
 export interface ReconcileReport {
@@ -256,47 +257,5 @@ export function createReconciler(deps: {
       return next.then((r) => (last = r));
     },
     last: () => last,
-  };
-}
-
-function callFromApi(api: ApiCall, nodeKey: string, doc: CallDoc | undefined, seenAt: number) {
-  const was = doc && !doc.call.stub ? doc.call : undefined;
-  return {
-    id: api.id,
-    nodeKey,
-    name: api.name ?? was?.name ?? "",
-    callType: api.callType ?? was?.callType,
-    coSpace: api.coSpace ?? was?.coSpace,
-    correlator: api.correlator ?? was?.correlator,
-    tenant: api.tenant ?? was?.tenant,
-    since: was?.since ?? new Date(seenAt).toISOString(),
-    seenAt: was?.seenAt ?? seenAt,
-    source: was?.source ?? ("api" as const),
-  };
-}
-
-/**
- * The API knows less than a CDR: there is no guestConnection field (DOMAIN §3), so an old-style
- * web guest who joined before we started is classified by subtype and address alone.
- */
-function legFromApi(api: ApiLeg, nodeKey: string, seenAt: number): LegFact {
-  return {
-    id: api.id,
-    nodeKey,
-    callId: api.callId,
-    displayName: api.name || undefined,
-    remoteParty: api.remoteParty,
-    type: api.type,
-    subType: api.subType,
-    lyncSubType: api.lyncSubType,
-    direction: api.direction,
-    guest: false,
-    recording: api.recording,
-    streaming: api.streaming,
-    inIvr: false,
-    deactivated: api.deactivated,
-    since: new Date(seenAt).toISOString(),
-    seenAt,
-    source: "api",
   };
 }
