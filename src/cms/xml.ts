@@ -4,9 +4,10 @@
  * and element names are matched case-insensitively: CMS spells `subType` and `subtype` both ways
  * across versions and sources (DOMAIN §10.3).
  */
-import { XMLParser, type MatcherView } from "fast-xml-parser";
+import { XMLParser } from "fast-xml-parser";
 import { ownString } from "../core/own-string.ts";
 import { isPlainXml } from "../core/xml-plain.ts";
+import { orderedToObject } from "../core/xml-tree.ts";
 import { UnusableReply } from "./errors.ts";
 
 export type XmlElement = Record<string, unknown>;
@@ -26,12 +27,13 @@ const itemOfList = new Map([
 ]);
 
 // Parsing and decoding a call detail cost 150 µs on the bench machine, a leg detail 112; with
-// these options (and lookup() below) 115 and 88. `jPath: false` hands isArray the parser's own
-// path matcher instead of a path string built for every element and attribute; the declaration
-// is not kept as a `?xml` key. Validation stays: without it fast-xml-parser closes whatever tag
-// is open at any `</…>` and returns what it read of a cut-short body, so a reply that is not
-// well-formed would come back as plausible data. A plain reply (core/xml-plain.ts: every reply
-// CMS sends) is well-formed by that check alone, which costs a fraction of the validator's pass.
+// these options (and lookup() below) 115 and 88. The ordered tree is turned into objects by
+// core/xml-tree.ts rather than by the library, whose conversion keeps a path for callbacks; the
+// declaration is not kept as a `?xml` key. Validation stays: without it fast-xml-parser closes
+// whatever tag is open at any `</…>` and returns what it read of a cut-short body, so a reply
+// that is not well-formed would come back as plausible data. A plain reply (core/xml-plain.ts:
+// every reply CMS sends) is well-formed by that check alone, which costs a fraction of the
+// validator's pass.
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: ATTR,
@@ -39,21 +41,21 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   ignoreDeclaration: true,
   ignorePiTags: true,
+  preserveOrder: true,
+  // Callbacks (the value processors) get the parser's path object, not a path string built for every value.
   jPath: false,
-  isArray: (name, path, _leaf, isAttribute) => !isAttribute && typeof path !== "string" && isListItem(name, path),
 });
 
-function isListItem(name: string, path: MatcherView): boolean {
-  if (path.getDepth() !== 2) return false;
-  const list = path.toArray()[0]!.toLowerCase();
-  return itemOfList.get(list) === name.toLowerCase();
+/** The items of a known list (`<calls><call/>…`), one level under the root. */
+export function isListItem(name: string, depth: number, root: string): boolean {
+  return depth === 2 && itemOfList.get(root.toLowerCase()) === name.toLowerCase();
 }
 
 /** Parses a whole document and returns its root element, checking the root's name if given. */
 export function parseXml(body: string, expectedRoot?: string): { name: string; root: XmlElement } {
   let doc: XmlElement;
   try {
-    doc = parser.parse(body, !isPlainXml(body)) as XmlElement;
+    doc = orderedToObject(parser.parse(body, !isPlainXml(body)), isListItem);
   } catch (err) {
     throw new XmlError(`not well-formed XML: ${(err as Error).message}`, { cause: err });
   }

@@ -12,6 +12,7 @@ import type { Batch } from "./records.ts";
 import { batchAttributes, readRecord } from "./cdr-schema.ts";
 import { guardXml } from "./xml-guard.ts";
 import { isPlainXml } from "./xml-plain.ts";
+import { orderedToObject } from "./xml-tree.ts";
 
 export interface ParseCdrOptions {
   /** Deepest element nesting accepted; a real CDR (records/record/callLeg/rxVideo/…) stays under 8. */
@@ -41,7 +42,7 @@ export function parseCdrBatch(body: string, opts: ParseCdrOptions = {}): ParseCd
 
   let document: Record<string, unknown>;
   try {
-    document = parserFor(maxDepth).parse(body);
+    document = orderedToObject(parserFor(maxDepth).parse(body), isListItem);
   } catch (error) {
     // The validator passed, so this is the parser's own safety net (e.g. an element named __proto__).
     return refuse(`XML refused by the parser: ${error instanceof Error ? error.message : String(error)}`);
@@ -96,13 +97,17 @@ function newParser(maxDepth: number): XMLParser {
     ignoreDeclaration: true,
     ignorePiTags: true,
     transformTagName: (name) => name.toLowerCase(),
-    isArray: (name, _path, _isLeaf, isAttribute) => !isAttribute && (name === "record" || name === "alarm"),
     maxNestedTags: maxDepth + 1,
-    // Callbacks get the parser's path object instead of a dotted string built for every element
-    // (none of ours reads it): this halves parse time.
+    // The ordered tree, turned into objects by core/xml-tree.ts: cheaper than the library's own
+    // conversion, which keeps a path for callbacks that we do not need.
+    preserveOrder: true,
+    // Callbacks (the value processors) get the parser's path object, not a path string built for every value.
     jPath: false,
   });
 }
+
+/** `record` and `alarm` are lists wherever they appear, so that one looks like two. */
+export const isListItem = (name: string) => name === "record" || name === "alarm";
 
 /** Own properties only: a record type named "constructor" must start from 0, not from Object. */
 function countOf(counts: Record<string, number>, type: string): number {
