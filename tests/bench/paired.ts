@@ -4,7 +4,7 @@
  * after the other then tell two versions apart only when they differ by more than that.
  *
  * Each checkout's service gets its own store and simulated cluster. The bench's join-and-leave
- * load (warm-up, then 500 meetings per node on 2 nodes) goes to both in alternating slices of
+ * load (the bench's warm-up, then 500 meetings per node on 2 nodes) goes to both in alternating slices of
  * SLICE batches per node, and the CPU of each slice, banner runs included, is counted to its
  * side. Both sides thus see the same machine at the same moment, within tens of milliseconds.
  * The CDRs go through `app.fetch` (no HTTP server), and the simulated CMS's CPU is counted too:
@@ -22,6 +22,7 @@ import { createStorage } from "unstorage";
 import memoryDriver from "unstorage/drivers/memory";
 import type { SimNode } from "../../src/sim/index.ts";
 import { makeTestCa } from "../helpers/tls.ts";
+import { WARM_ROUNDS } from "./ingest.ts";
 import { BATCH } from "./sender.ts";
 import { joinSteps, leaveSteps, meetingsOn, type Step } from "./meetings.ts";
 import { startBenchCluster, type BenchCluster } from "./sim-cluster.ts";
@@ -124,9 +125,12 @@ const sides = [await sideFor(resolve(rootA)), await sideFor(resolve(rootB))];
 try {
   const meetings = (label: string, perNode: number) =>
     sides.map((side) => new Map(side.sim.cluster.nodes.map((n) => [n.name, meetingsOn(n, perNode, label)])));
-  const warm = meetings("Warm-up", 50);
-  await phase(sides, (i, n) => joinSteps(warm[i]!.get(n.name)!), false);
-  await phase(sides, (i, n) => leaveSteps(warm[i]!.get(n.name)!), false);
+  // The bench's warm-up: a short round, then WARM_ROUNDS full ones, so that V8 has done compiling.
+  for (const [label, perNode] of [["Warm-up", 50] as const, ...Array.from({ length: WARM_ROUNDS }, (_, r) => [`Warm-${r + 1}`, Number(perNodeArg)] as const)]) {
+    const warm = meetings(label, perNode);
+    await phase(sides, (i, n) => joinSteps(warm[i]!.get(n.name)!), false);
+    await phase(sides, (i, n) => leaveSteps(warm[i]!.get(n.name)!), false);
+  }
   const measured = meetings("Standup", Number(perNodeArg));
   await phase(sides, (i, n) => joinSteps(measured[i]!.get(n.name)!), true);
   await phase(sides, (i, n) => leaveSteps(measured[i]!.get(n.name)!), true);
