@@ -7,7 +7,7 @@ import { isDistributionLink } from "./cdr-bodies.ts";
 import { ConnectionReset, type FaultList } from "./faults.ts";
 import { applyMessageParams, MESSAGE_PARAMS, takePage } from "./params.ts";
 import { trafficMiddleware } from "./traffic.ts";
-import type { SimCall, SimLeg, SimNode } from "./types.ts";
+import type { SimCall, SimNode } from "./types.ts";
 import * as view from "./views.ts";
 
 export interface SimApiContext {
@@ -96,7 +96,7 @@ export function createSimApi(self: SimNode, ctx: SimApiContext): Hono {
   });
   app.get("/api/v1/calllegs", (c) => paged("callLegs", allLegs(), c.req.url, view.legItem));
   app.get("/api/v1/calllegs/:id", (c) => {
-    const leg = findLeg(self.calls, c.req.param("id"));
+    const leg = self.leg(c.req.param("id"));
     if (!leg) return failure(self.goneStatus, "callLegDoesNotExist");
     return xml(view.legDetail(leg, Date.now()));
   });
@@ -135,15 +135,6 @@ export function createSimApi(self: SimNode, ctx: SimApiContext): Hono {
   });
 
   return app;
-}
-
-/** A leg by id without listing every leg of the node: the bench reads thousands of them. */
-export function findLeg(calls: Map<string, SimCall>, legId: string): SimLeg | undefined {
-  for (const call of calls.values()) {
-    const leg = call.legs.get(legId);
-    if (leg) return leg;
-  }
-  return undefined;
 }
 
 /** Encodes UTF-8 first, since `btoa` only takes Latin-1. */

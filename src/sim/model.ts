@@ -3,7 +3,7 @@
  * Model operations return the records instead of posting them, so a test decides when, how
  * batched, how often and to whom they are delivered.
  */
-import { createSimApi, findLeg, type SimApiContext } from "./api.ts";
+import { createSimApi, type SimApiContext } from "./api.ts";
 import {
   callEndBody,
   callLegEndBody,
@@ -23,6 +23,18 @@ export function createSimNode(name: string, ctx: SimNodeContext): SimNode {
   let bootedAt = Date.now();
   const faults = createFaultList();
   const calls = new Map<string, SimCall>();
+  // Every leg by id. Scanning the calls for one cost the bench's simulator 12 µs per CDR record
+  // with 500 calls live, CPU taken from the service it measures. An entry counts only while its
+  // call still holds it, since tests may empty `calls` directly.
+  const legIndex = new Map<string, SimLeg>();
+
+  function liveLeg(legId: string): SimLeg | undefined {
+    const leg = legIndex.get(legId);
+    if (leg === undefined) return undefined;
+    if (calls.get(leg.callId)?.legs.get(legId) === leg) return leg;
+    legIndex.delete(legId);
+    return undefined;
+  }
 
   const emit = (type: RecordType, body: string) => emitRecord(stream, type, body, Date.now());
   const inCdr = (leg: SimLeg) => node.includeDistributionLinksInCdr || !isDistributionLink(leg);
@@ -35,6 +47,7 @@ export function createSimNode(name: string, ctx: SimNodeContext): SimNode {
 
   function endLeg(call: SimCall, leg: SimLeg, reason: string): string[] {
     call.legs.delete(leg.id);
+    legIndex.delete(leg.id);
     call.legsCompleted += 1;
     return inCdr(leg) ? [emit("callLegEnd", callLegEndBody(leg, reason, Date.now()))] : [];
   }
@@ -48,6 +61,7 @@ export function createSimNode(name: string, ctx: SimNodeContext): SimNode {
     address: "",
     fetch: (req) => api.fetch(req),
     calls,
+    leg: liveLeg,
     requests: { reads: 0, writes: 0, inFlight: 0, peakInFlight: 0, log: [] },
     puts: [],
     goneStatus: 404,
@@ -87,9 +101,10 @@ export function createSimNode(name: string, ctx: SimNodeContext): SimNode {
     addLeg(callId, input, options = {}) {
       const call = mustGetCall(callId);
       const id = input.id ?? crypto.randomUUID();
-      if (findLeg(calls, id)) throw new Error(`sim ${name}: leg ${id} exists`);
+      if (liveLeg(id)) throw new Error(`sim ${name}: leg ${id} exists`);
       const leg: SimLeg = { ...input, id, callId, startedAt: Date.now() };
       call.legs.set(id, leg);
+      legIndex.set(id, leg);
       call.legsMaxActive = Math.max(call.legsMaxActive, call.legs.size);
       if (!inCdr(leg)) return { leg, records: [] };
       const viaIvr = options.viaIvr ?? false;
@@ -101,7 +116,7 @@ export function createSimNode(name: string, ctx: SimNodeContext): SimNode {
     },
 
     removeLeg(legId, reason = "remoteTeardown") {
-      const leg = findLeg(calls, legId);
+      const leg = liveLeg(legId);
       if (!leg) throw new Error(`sim ${name}: no leg ${legId}`);
       return endLeg(mustGetCall(leg.callId), leg, reason);
     },

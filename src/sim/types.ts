@@ -104,6 +104,8 @@ export interface SimNode {
   /** New session GUID, indexes restart; calls are kept. */
   restart(): void;
   calls: Map<string, SimCall>;
+  /** The live leg with this id, from any of the node's calls. */
+  leg(legId: string): SimLeg | undefined;
   requests: RequestStats;
   /** Every PUT /calls/<id> received; `status` 0 when the connection was reset. */
   puts: { callId: string; body: Record<string, string>; status: number }[];
