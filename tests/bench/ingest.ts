@@ -27,8 +27,15 @@ export interface Economy {
   callsOff: number;
   /** A PUT that repeated the previous PUT to the same call. */
   repeats: number;
-  /** PUTs answered other than 200 (e.g. the call had already ended). */
+  /** PUTs answered other than 200, and other than 404 for a call of the bench's that had ended. */
   refused: number;
+  /**
+   * PUTs that reached a call of the bench's after the simulator had ended it (404): the CDR of
+   * that end was still on its way. The simulator ends a call when it writes its callEnd, one
+   * batch before the service can know; measured, these arrived 1–7.5 ms after that
+   * (docs/performance.md, "Sixth round"). Each is still the one write of its change.
+   */
+  late: number;
   noOpWrites: number;
   example?: string;
 }
@@ -187,13 +194,15 @@ function economyOf(nodes: SimNode[], meetings: BenchMeeting[]): Omit<Economy, "n
     callsOff: 0,
     repeats: 0,
     refused: 0,
+    late: 0,
   };
   const putsByCall = new Map<string, SimNode["puts"]>();
   for (const n of nodes) for (const p of n.puts) putsByCall.set(`${n.name}/${p.callId}`, [...(putsByCall.get(`${n.name}/${p.callId}`) ?? []), p]);
   for (const m of meetings) {
     const puts = putsByCall.get(`${m.node.name}/${m.callId}`) ?? [];
     const texts = puts.map((p) => p.body.messageText ?? "");
-    eco.refused += puts.filter((p) => p.status !== 200).length;
+    eco.late += puts.filter((p) => p.status === 404).length;
+    eco.refused += puts.filter((p) => p.status !== 200 && p.status !== 404).length;
     eco.repeats += texts.filter((t, i) => i > 0 && t === texts[i - 1]).length;
     if (texts.length !== 2 || texts[0] !== EXTERNAL || texts[1] !== "") {
       eco.callsOff++;
