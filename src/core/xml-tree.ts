@@ -40,7 +40,8 @@ function convert(nodes: OrderedNode[], listItem: ListItem, depth: number, root: 
       text = text === undefined ? piece : text + piece;
       continue;
     }
-    const inner = convert(node[name] as OrderedNode[], listItem, depth + 1, depth === 1 ? name : root);
+    const rootName = depth === 1 ? name : root;
+    const inner = convert(node[name] as OrderedNode[], listItem, depth + 1, rootName);
     const attributes = node[ATTRIBUTES] as Record<string, unknown> | undefined;
     let value: unknown = inner;
     if (attributes !== undefined) Object.assign(inner, attributes);
@@ -50,7 +51,7 @@ function convert(nodes: OrderedNode[], listItem: ListItem, depth: number, root: 
       if (Array.isArray(was)) was.push(value);
       else out[name] = [was, value];
     } else {
-      out[name] = listItem(name, depth, depth === 1 ? name : root) ? [value] : value;
+      out[name] = listItem(name, depth, rootName) ? [value] : value;
     }
   }
   if (text !== undefined && text !== "") out[TEXT] = text;
