@@ -145,3 +145,24 @@ describe("sim API: calls and legs", () => {
     assert.match(await res.text(), /unrecognizedObject/);
   });
 });
+
+describe("sim API: a leg by id", () => {
+  it("finds a live leg, and not one that left, ended with its call or was cleared away", async () => {
+    const node = nodeWithCalls(0);
+    const { call } = node.startCall({ name: "indexed" });
+    const stays = node.addLeg(call.id, { displayName: "Room", type: "sip" }).leg;
+    const leaves = node.addLeg(call.id, { displayName: "Guest", type: "acano" }).leg;
+    assert.equal((await getXml(node, `/api/v1/callLegs/${stays.id}`)).callLeg["@_id"], stays.id);
+    node.removeLeg(leaves.id);
+    assert.equal((await get(node, `/api/v1/callLegs/${leaves.id}`)).status, 404);
+
+    // Tests may empty `calls` directly: the leg goes with its call, and its id can be used again.
+    node.calls.clear();
+    assert.equal(node.leg(stays.id), undefined);
+    assert.equal((await get(node, `/api/v1/callLegs/${stays.id}`)).status, 404);
+    const { call: next } = node.startCall({ name: "again" });
+    assert.equal(node.addLeg(next.id, { id: stays.id, displayName: "Room", type: "sip" }).leg.callId, next.id);
+    node.endCall(next.id);
+    assert.equal(node.leg(stays.id), undefined);
+  });
+});
