@@ -193,9 +193,13 @@ export function createReconciler(deps: {
       const gone = Object.values(merged.legs).filter((leg) => !liveLegIds.has(leg.id) && leg.seenAt < report.startedAt);
       for (const leg of gone) delete merged.legs[leg.id];
       // Pointers first, then the document, as intake writes them. A pending copy may have been
-      // stored after this run's read of them, so every added leg's is removed, not only those read.
+      // stored after this run's read of them, so each added leg's is looked up again here, under
+      // the node's lease, where no batch is writing one: on memory and fs the copy answers that
+      // read, where a delete of every added leg's was a store call (and a journal line) per leg.
+      const waiting = await Promise.all(added.map((leg) => state.getPending(nodeKey, leg.id)));
       await Promise.all([
-        ...added.flatMap((leg) => [state.putLegCall(nodeKey, leg.id, callId), state.deletePending(nodeKey, leg.id)]),
+        ...added.map((leg) => state.putLegCall(nodeKey, leg.id, callId)),
+        ...added.filter((_, i) => waiting[i] !== undefined).map((leg) => state.deletePending(nodeKey, leg.id)),
         ...gone.map((leg) => state.deleteLegCall(nodeKey, leg.id)),
       ]);
       report.legsAdded += added.length;

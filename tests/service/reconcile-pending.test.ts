@@ -40,3 +40,26 @@ test("reconcile: a waiting leg joins its call from the store, without a GET of t
   await svc.service.applier.idle();
   assert.equal(call.message?.text, "External Participant(s) in Meeting");
 });
+
+test("reconcile: a waiting copy stored after the run read the waiting legs is removed when its leg joins", async () => {
+  const a = sim.cluster.node("cb-a");
+  const { call, records } = a.startCall({ name: "Late waiter", correlator: randomUUID() });
+  assert.equal(await svc.post("/cdr/cb-a", a.records(records)), 200);
+  const guest = a.addLeg(call.id, { displayName: "Visitor Fay", type: "acano", subType: "webApp" }, { callKnownAtStart: false });
+  const [legStart] = guest.records;
+
+  // Slow answers, so that the CDR lands between the run's read of the waiting legs (at its start)
+  // and the merge of this call (after its list, detail and leg list have come back).
+  a.latencyMs = 150;
+  try {
+    const run = svc.service.reconcile("test");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(await svc.post("/cdr/cb-a", a.records([legStart!])), 200);
+    assert.equal((await svc.service.state.allPending()).length, 1, "the copy is stored while the run is reading the API");
+    await run;
+  } finally {
+    a.latencyMs = 0;
+  }
+  assert.deepEqual(await svc.service.state.allPending(), [], "the waiting copy is gone");
+  assert.equal((await svc.service.state.getCall("cb-a", call.id))?.legs[guest.leg.id]?.displayName, "Visitor Fay");
+});
