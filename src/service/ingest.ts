@@ -21,6 +21,8 @@ export interface IngestResult {
   /** The batch stored a call of a meeting, whether or not a banner may have changed. */
   touchedMeetings: boolean;
   endedCalls: CallFact[];
+  /** Legs whose callLegEnd named a leg we did not know (service/unseen-leg-ends.ts). */
+  unseenLegEnds: string[];
   /** CMS told us records were thrown away: the picture may be wrong until a reconcile. */
   recordsMissing: number;
 }
@@ -31,7 +33,7 @@ export function workKey(item: WorkItem): string {
 
 export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: string, now: number, policy: Policy): Promise<IngestResult> {
   const uow = new UnitOfWork(state, nodeKey);
-  const result: IngestResult = { applied: 0, duplicates: 0, work: new Map(), touchedMeetings: false, endedCalls: uow.endedCalls, recordsMissing: 0 };
+  const result: IngestResult = { applied: 0, duplicates: 0, work: new Map(), touchedMeetings: false, endedCalls: uow.endedCalls, unseenLegEnds: uow.unseenLegEnds, recordsMissing: 0 };
   /** Per work key, the calls whose records asked for it. */
   const callsOf = new Map<string, Set<string>>();
   const highWater = batch.session ? await state.getHighWater(batch.session) : -1;
@@ -147,7 +149,10 @@ async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now
     }
     case "callLegEnd": {
       const existing = await findLeg(uow, rec.legId);
-      if (!existing) return undefined;
+      if (!existing) {
+        uow.unseenLegEnds.push(rec.legId);
+        return undefined;
+      }
       if (existing.callId) {
         const doc = (await uow.call(existing.callId))!;
         const legs = { ...doc.legs };

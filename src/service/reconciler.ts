@@ -21,6 +21,7 @@ import type { NodeKeys } from "./node-keys.ts";
 import type { NodeResolver } from "./node-resolver.ts";
 import { callFromApi, legFromApi } from "./api-facts.ts";
 import { adoptMessage } from "./reconcile-message.ts";
+import type { UnseenLegEnds } from "./unseen-leg-ends.ts";
 
 export interface ReconcileReport {
   reason: string;
@@ -61,6 +62,8 @@ export function createReconciler(deps: {
   mutex: KeyedMutex;
   nodes: CmsNode[];
   now: () => number;
+  /** Legs whose callLegEnd came while we did not know them: not to be added after it. */
+  unseenLegEnds?: UnseenLegEnds;
 }) {
   const { state, cms, resolver, log, mutex, now, policy } = deps;
   let last: ReconcileReport | undefined;
@@ -187,8 +190,11 @@ export function createReconciler(deps: {
       const doc = (await state.getCall(nodeKey, callId)) ?? undefined;
       const call = callFromApi(detail, nodeKey, doc, now());
       const merged: CallDoc = { ...doc, call, legs: { ...doc?.legs } };
-      // Already known, or left after the list was fetched: the CDR is newer than our list.
-      const added = newLegs.filter((leg) => !merged.legs[leg.id] && !merged.ended?.[leg.id]);
+      // Already known, or left after the list was fetched (a leg we knew, or one whose end came
+      // before we stored it): the CDR is newer than our list.
+      const added = newLegs.filter(
+        (leg) => !merged.legs[leg.id] && !merged.ended?.[leg.id] && !deps.unseenLegEnds?.has(nodeKey, leg.id, now()),
+      );
       for (const leg of added) merged.legs[leg.id] = { ...leg, callId, inIvr: false };
       const gone = Object.values(merged.legs).filter((leg) => !liveLegIds.has(leg.id) && leg.seenAt < report.startedAt);
       for (const leg of gone) delete merged.legs[leg.id];

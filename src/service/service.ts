@@ -17,6 +17,7 @@ import { createHealth } from "./health.ts";
 import { createHistograms } from "./histograms.ts";
 import { ingestBatch, type IngestResult } from "./ingest.ts";
 import { createKeyedMutex, type KeyedMutex } from "./keyed-mutex.ts";
+import { createUnseenLegEnds } from "./unseen-leg-ends.ts";
 import { errorText, type Logger } from "./log.ts";
 import { createNodeKeys } from "./node-keys.ts";
 import { createNodeResolver } from "./node-resolver.ts";
@@ -99,7 +100,8 @@ export function createService(deps: ServiceDeps) {
     },
     onWriteFailed: (node, result) => counters.inc("banner_writes", { node, result }),
   });
-  const reconciler = createReconciler({ state, cms, resolver, applier, nodeKeys, policy: config.policy, log, mutex, nodes: config.nodes, now });
+  const unseenLegEnds = createUnseenLegEnds();
+  const reconciler = createReconciler({ state, cms, resolver, applier, nodeKeys, policy: config.policy, log, mutex, nodes: config.nodes, now, unseenLegEnds });
   let timer: ReturnType<typeof setInterval> | undefined;
   // Batches being stored or handed on: a graceful stop lets them finish.
   const inHand = new Set<Promise<unknown>>();
@@ -173,7 +175,12 @@ export function createService(deps: ServiceDeps) {
 
   async function ingest(batch: Batch, nodeKey: string): Promise<IngestResult> {
     const key = (await resolver.known(nodeKey))?.name ?? nodeKey;
-    const result = await mutex.run(key, () => ingestBatch(state, batch, key, now(), config.policy));
+    const result = await mutex.run(key, async () => {
+      const done = await ingestBatch(state, batch, key, now(), config.policy);
+      // Still under the node's lease, so that a reconcile merging this node's calls sees them.
+      for (const legId of done.unseenLegEnds) unseenLegEnds.add(key, legId, now());
+      return done;
+    });
     // Meetings are looked up per nodeKey; a source not yet resolved to a node must be listed.
     if (result.touchedMeetings || result.work.size) await nodeKeys.add(key);
     return result;

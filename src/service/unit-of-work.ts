@@ -20,6 +20,8 @@ export class UnitOfWork {
   private meetingRemoves: CallFact[] = [];
   /** Calls that ended in this batch, so their applied-banner records can go too. */
   readonly endedCalls: CallFact[] = [];
+  /** Legs whose callLegEnd came in this batch while we knew nothing of them (unseen-leg-ends.ts). */
+  readonly unseenLegEnds: string[] = [];
 
   constructor(
     private state: StateStore,

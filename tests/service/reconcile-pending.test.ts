@@ -1,7 +1,14 @@
 /**
+ * CDRs about legs the reconcile is reading.
+ *
  * A leg a CDR left waiting for its call (its callLegStart named no call, the update that would
  * have did not arrive) is known from the store: the reconcile reads the waiting legs once per
  * run, puts this one into its call without asking the API for it, and removes the waiting copy.
+ *
+ * At start-up the reconcile reads a leg's detail, and the leg may leave in the moment before the
+ * reconcile stores it. Its callLegEnd then names a leg the store does not hold. The reconcile must
+ * not add that leg afterwards: the meeting would count a guest who left, and show the external
+ * banner, until the next reconcile (service/unseen-leg-ends.ts).
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -62,4 +69,36 @@ test("reconcile: a waiting copy stored after the run read the waiting legs is re
   }
   assert.deepEqual(await svc.service.state.allPending(), [], "the waiting copy is gone");
   assert.equal((await svc.service.state.getCall("cb-a", call.id))?.legs[guest.leg.id]?.displayName, "Visitor Fay");
+});
+
+test("reconcile: a leg whose callLegEnd came between its detail and the merge is not added", async () => {
+  const a = sim.cluster.node("cb-a");
+  // Running before the service knew of it: no CDR of this call has been posted.
+  const { call } = a.startCall({ name: "Weekly", correlator: randomUUID() });
+  a.addLeg(call.id, { displayName: "Room", remoteParty: "sip:room@corp.example", type: "sip" });
+  const guest = a.addLeg(call.id, { displayName: "Visitor Gil", type: "acano", subType: "webApp", guestConnection: true });
+
+  // The guest leaves once the reconcile has their detail, and the CDR is taken before the reply
+  // reaches the reconcile.
+  const inner = a.fetch;
+  let posted = 0;
+  a.fetch = async (req) => {
+    const reply = await inner(req);
+    if (req.method === "GET" && new URL(req.url).pathname.toLowerCase().endsWith(`/calllegs/${guest.leg.id}`) && posted === 0) {
+      posted = await svc.post("/cdr/cb-a", a.records(a.removeLeg(guest.leg.id)));
+    }
+    return reply;
+  };
+  try {
+    await svc.service.reconcile("test");
+  } finally {
+    a.fetch = inner;
+  }
+  assert.equal(posted, 200, "the callLegEnd was taken while the reconcile waited for the leg's detail");
+  await svc.service.applier.idle();
+
+  const doc = await svc.service.state.getCall("cb-a", call.id);
+  assert.ok(doc, "the call is reconciled");
+  assert.deepEqual(Object.values(doc.legs).map((l) => l.displayName), ["Room"], "the guest who left is not added");
+  assert.equal(call.message?.text ?? "", "", "no external banner for a guest who has gone");
 });
