@@ -6,7 +6,8 @@
  * until the next reconcile). Ingest adds here and the reconciler asks, both under the node's lease.
  *
  * Kept in process memory, for the CDRs this instance takes: with several instances on Redis, a
- * callLegEnd taken by another instance is not seen here. Leg ids are GUIDs, never reused, so an
+ * callLegEnd taken by another instance is not seen here, nor on Workers one taken by another
+ * isolate. The next reconcile corrects those, as it did every such leg before. Leg ids are GUIDs, never reused, so an
  * entry only has to outlive a reconcile run; the oldest go first past the bound.
  */
 const KEEP_MS = 10 * 60_000;
