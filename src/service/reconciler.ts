@@ -63,7 +63,7 @@ export function createReconciler(deps: {
   nodes: CmsNode[];
   now: () => number;
   /** Legs whose callLegEnd came while we did not know them: not to be added after it. */
-  unseenLegEnds?: UnseenLegEnds;
+  unseenLegEnds: UnseenLegEnds;
 }) {
   const { state, cms, resolver, log, mutex, now, policy } = deps;
   let last: ReconcileReport | undefined;
@@ -193,7 +193,7 @@ export function createReconciler(deps: {
       // Already known, or left after the list was fetched (a leg we knew, or one whose end came
       // before we stored it): the CDR is newer than our list.
       const added = newLegs.filter(
-        (leg) => !merged.legs[leg.id] && !merged.ended?.[leg.id] && !deps.unseenLegEnds?.has(nodeKey, leg.id, now()),
+        (leg) => !merged.legs[leg.id] && !merged.ended?.[leg.id] && !deps.unseenLegEnds.has(nodeKey, leg.id, now()),
       );
       for (const leg of added) merged.legs[leg.id] = { ...leg, callId, inIvr: false };
       const gone = Object.values(merged.legs).filter((leg) => !liveLegIds.has(leg.id) && leg.seenAt < report.startedAt);
