@@ -6,13 +6,15 @@
  * writer stream — the records of one Call Bridge (`nodeKey`) — so documents of different nodes
  * never contend, and a meeting spread over nodes is joined through one small list per node.
  *
- * Prefixes are one letter and ids are packed (id-codec.ts): a live meeting is eight keys, and its
- * key names alone were a third of its bytes. `:` separates parts (the fs store makes each a folder).
+ * Prefixes are one letter and ids are packed (id-codec.ts): a live meeting was eight keys, and its
+ * key names alone were a third of its bytes (on the sole writer's store, without leg pointers, it
+ * is now three). `:` separates parts (the fs store makes each a folder).
  *
  * | key                       | value                                              |
  * |---------------------------|----------------------------------------------------|
  * | c:<nodeKey>:<callId>      | CallDoc: the call and its legs (call-codec.ts)     |
- * | l:<nodeKey>:<legId>       | call id of a leg (callLegEnd carries none)         |
+ * | l:<nodeKey>:<legId>       | call id of a leg (callLegEnd carries none); only   |
+ * |                           | on a shared store: see leg-index.ts                |
  * | p:<nodeKey>:<legId>       | LegFact of a leg whose call is not known yet       |
  * | m:<meetingId>:<nodeKey>   | call ids of that meeting on that node              |
  * | k                         | every nodeKey that has held a call                 |
@@ -37,6 +39,7 @@ export const keys = {
   call: (nodeKey: string, callId: string) => `c:${nodeKey}:${packId(callId)}`,
   callPrefix: "c",
   legCall: (nodeKey: string, legId: string) => `l:${nodeKey}:${packId(legId)}`,
+  legCallPrefix: "l",
   pending: (nodeKey: string, legId: string) => `p:${nodeKey}:${packId(legId)}`,
   pendingPrefix: "p",
   meetingCalls: (meetingId: string, nodeKey: string) => `m:${packId(meetingId)}:${nodeKey}`,

@@ -9,6 +9,7 @@ import { decodeCall, decodeWaitingLeg, encodeWaitingLeg } from "./call-codec.ts"
 import { callText } from "./call-text.ts";
 import { packId, unpackId } from "./id-codec.ts";
 import { keys, meetingIdOf, nodeAndId } from "./keys.ts";
+import { createLegIndex } from "./leg-index.ts";
 import { ASK_STORE, createMirror, heldForm, JsonText, storedForm, valueOf } from "./mirror.ts";
 import { createRecentDocs, freezeDoc } from "./recent-docs.ts";
 
@@ -130,6 +131,31 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
     return doc && recent!.put(key, held, freezeDoc(doc));
   };
 
+  /** Every call document: for the reconciler, the status view and the leg index, never for the CDR path. */
+  async function allCalls(): Promise<CallDoc[]> {
+    const ks = await guard("listing of calls", () => storage.getKeys(keys.callPrefix));
+    const values = await getMany("read of calls", ks);
+    return ks.flatMap((key, i) => {
+      const at = nodeAndId(key);
+      const doc = at && decodeCall(values[i], at.node, at.id);
+      return doc ? [doc] : [];
+    });
+  }
+  // The sole writer keeps leg pointers here, not in the store (leg-index.ts). The pointers an
+  // older version stored are removed once, after the first build.
+  const legIndex =
+    mirror &&
+    createLegIndex(
+      async () => (await allCalls()).map((doc) => ({ nodeKey: doc.call.nodeKey, callId: doc.call.id, legIds: Object.keys(doc.legs) })),
+      async () => {
+        const stale = await guard("listing of leg pointers", () => storage.getKeys(keys.legCallPrefix));
+        for (const key of stale) await del(key);
+      },
+    );
+  // Built as soon as the copy is, so that the first batch does not wait for it; a failure is
+  // met again, and reported, by the first lookup.
+  void mirror?.loaded().then(() => legIndex!.ready()).catch(() => undefined);
+
   return {
     storage,
     /** The sole writer's copy of the store (mirror.ts), when there is one. */
@@ -162,9 +188,20 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
     },
 
     // The call id is stored as bare text; packId escapes any id unstorage would read back as a number.
-    getLegCall: async (nodeKey: string, legId: string) => unpackString(await get<string>(keys.legCall(nodeKey, legId))),
-    putLegCall: (nodeKey: string, legId: string, callId: string) => set(keys.legCall(nodeKey, legId), packId(callId)),
-    deleteLegCall: (nodeKey: string, legId: string) => del(keys.legCall(nodeKey, legId)),
+    async getLegCall(nodeKey: string, legId: string): Promise<string | undefined> {
+      if (legIndex) return guard(`lookup of leg ${legId}`, () => legIndex.get(nodeKey, legId));
+      return unpackString(await get<string>(keys.legCall(nodeKey, legId)));
+    },
+    putLegCall(nodeKey: string, legId: string, callId: string): Promise<void> {
+      if (!legIndex) return set(keys.legCall(nodeKey, legId), packId(callId));
+      legIndex.set(nodeKey, legId, callId);
+      return Promise.resolve();
+    },
+    deleteLegCall(nodeKey: string, legId: string): Promise<void> {
+      if (!legIndex) return del(keys.legCall(nodeKey, legId));
+      legIndex.delete(nodeKey, legId);
+      return Promise.resolve();
+    },
 
     getPending: async (nodeKey: string, legId: string) => decodeWaitingLeg(await get(keys.pending(nodeKey, legId)), nodeKey, legId),
     putPending: (leg: LegFact) => set(keys.pending(leg.nodeKey, leg.id), encodeWaitingLeg(leg)),
@@ -212,21 +249,12 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
     /** Forgets a call that ended or that the CMS no longer knows, with everything that points at it. */
     async dropCall(doc: CallDoc, node?: string) {
       const k = doc.call.nodeKey;
-      await Promise.all(Object.keys(doc.legs).map((legId) => del(keys.legCall(k, legId))));
+      await Promise.all(Object.keys(doc.legs).map((legId) => this.deleteLegCall(k, legId)));
       await del(keys.call(k, doc.call.id));
       if (!doc.call.stub) await this.removeMeetingCall(doc.call);
       if (node) await del(keys.applied(node, doc.call.id));
     },
-    /** Every call document: for the reconciler and the status view, never for the CDR path. */
-    async allCalls(): Promise<CallDoc[]> {
-      const ks = await guard("listing of calls", () => storage.getKeys(keys.callPrefix));
-      const values = await getMany("read of calls", ks);
-      return ks.flatMap((key, i) => {
-        const at = nodeAndId(key);
-        const doc = at && decodeCall(values[i], at.node, at.id);
-        return doc ? [doc] : [];
-      });
-    },
+    allCalls,
     async allPending(): Promise<LegFact[]> {
       const ks = await guard("listing of pending legs", () => storage.getKeys(keys.pendingPrefix));
       const values = await getMany("read of pending legs", ks);
