@@ -64,21 +64,25 @@ export function createTransport(opts: CmsClientOptions): Send {
     }
   }
 
+  // Every CMS request passes here: the event is one object literal of one shape, made only when
+  // someone listens, and no closure is made per attempt (a reconcile sends 8 requests per call).
+  function report(node: CmsNode, req: CmsRequest, status: number | undefined, started: number, outcome: CmsRequestEvent["outcome"], n: number) {
+    opts.onRequest?.({ node: node.name, method: req.method, path: req.path, status, ms: now() - started, outcome, attempt: n });
+  }
+
   async function attempt<T>(node: CmsNode, req: CmsRequest, decode: (r: CmsReply) => T, n: number): Promise<T> {
     const started = now();
     let status: number | undefined;
-    const report = (outcome: CmsRequestEvent["outcome"]) =>
-      opts.onRequest?.({ ...where(node, req), ...(status === undefined ? {} : { status }), ms: now() - started, outcome, attempt: n });
     try {
       const reply = await exchange(node, req);
       status = reply.status;
       const refusal = refusalOf(node, req, reply);
       if (refusal) throw refusal;
       const value = decodeOrBadReply(node, req, reply, decode);
-      report("ok");
+      report(node, req, status, started, "ok", n);
       return value;
     } catch (err) {
-      report(err instanceof CmsError ? err.kind : "bad-reply");
+      report(node, req, status, started, err instanceof CmsError ? err.kind : "bad-reply", n);
       throw err;
     }
   }
