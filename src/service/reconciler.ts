@@ -168,6 +168,10 @@ export function createReconciler(deps: {
 
   async function reconcileCall(node: CmsNode, callId: string, known: CallDoc | undefined, ctx: RunContext) {
     const { report } = ctx;
+    // One moment for the call and the legs this run finds in it: a leg that carries its call's
+    // since and seenAt is stored without them (store/call-codec.ts), and its since is not worked
+    // out from a time with milliseconds on every write.
+    const seenAt = now();
     let detail, legs;
     try {
       [detail, legs] = await Promise.all([cms.getCall(node, callId), cms.listCallLegs(node, callId)]);
@@ -182,13 +186,13 @@ export function createReconciler(deps: {
       await Promise.all(
         legs
           .filter((l) => !known?.legs[l.id])
-          .map(async (l) => ctx.pending.get(`${nodeKey}:${l.id}`) ?? legDetail(node, l.id, nodeKey)),
+          .map(async (l) => ctx.pending.get(`${nodeKey}:${l.id}`) ?? legDetail(node, l.id, nodeKey, seenAt)),
       )
     ).filter((leg): leg is LegFact => leg !== undefined);
     const liveLegIds = new Set(legs.map((l) => l.id));
     const meetingId = await mutex.run(nodeKey, async () => {
       const doc = (await state.getCall(nodeKey, callId)) ?? undefined;
-      const call = callFromApi(detail, nodeKey, doc, now());
+      const call = callFromApi(detail, nodeKey, doc, seenAt);
       const merged: CallDoc = { ...doc, call, legs: { ...doc?.legs } };
       // Already known, or left after the list was fetched (a leg we knew, or one whose end came
       // before we stored it): the CDR is newer than our list.
@@ -229,9 +233,9 @@ export function createReconciler(deps: {
    * leg list was read. One such leg must not cost its whole call this run (its meeting's banner
    * would wait for the next one).
    */
-  async function legDetail(node: CmsNode, legId: string, nodeKey: string): Promise<LegFact | undefined> {
+  async function legDetail(node: CmsNode, legId: string, nodeKey: string, seenAt: number): Promise<LegFact | undefined> {
     try {
-      return legFromApi(await cms.getCallLeg(node, legId), nodeKey, now());
+      return legFromApi(await cms.getCallLeg(node, legId), nodeKey, seenAt);
     } catch (err) {
       if (err instanceof CmsError && err.kind === "gone") return undefined;
       throw err;
