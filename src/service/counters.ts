@@ -27,16 +27,28 @@ export function seriesId(name: string, labels: Labels): string {
   return id;
 }
 
+/** One series: a caller on a hot path may keep it and add to `value` itself (request-metrics.ts). */
+export interface CounterSeries {
+  name: string;
+  labels: Labels;
+  value: number;
+}
+
 export function createCounters() {
   const id = seriesId;
-  const values = new Map<string, { name: string; labels: Labels; value: number }>();
+  const values = new Map<string, CounterSeries>();
+  const series = (name: string, labels: Labels): CounterSeries => {
+    const key = id(name, labels);
+    let entry = values.get(key);
+    if (!entry) values.set(key, (entry = { name, labels: { ...labels }, value: 0 }));
+    return entry;
+  };
   return {
     inc(name: string, labels: Labels = {}, by = 1) {
-      const key = id(name, labels);
-      const entry = values.get(key);
-      if (entry) entry.value += by;
-      else values.set(key, { name, labels, value: by });
+      series(name, labels).value += by;
     },
+    /** The series itself, made at 0 if it is new: it then shows in snapshots at 0. */
+    series,
     get: (name: string, labels: Labels = {}) => values.get(id(name, labels))?.value ?? 0,
     snapshot: () => [...values.values()].map((e) => ({ ...e, labels: { ...e.labels } })),
   };

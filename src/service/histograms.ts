@@ -20,21 +20,32 @@ export interface HistogramSeries {
 export function createHistograms(buckets: readonly number[] = LATENCY_BUCKETS) {
   const series = new Map<string, HistogramSeries>();
   const id = seriesId;
+  const seriesOf = (name: string, labels: Labels): HistogramSeries => {
+    const key = id(name, labels);
+    let s = series.get(key);
+    if (!s) {
+      s = { name, labels: { ...labels }, buckets, counts: new Array<number>(buckets.length + 1).fill(0), sum: 0, count: 0 };
+      series.set(key, s);
+    }
+    return s;
+  };
   return {
     observe(name: string, labels: Labels, value: number) {
-      const key = id(name, labels);
-      let s = series.get(key);
-      if (!s) {
-        s = { name, labels: { ...labels }, buckets, counts: new Array<number>(buckets.length + 1).fill(0), sum: 0, count: 0 };
-        series.set(key, s);
-      }
-      const slot = buckets.findIndex((b) => value <= b);
-      s.counts[slot === -1 ? buckets.length : slot]!++;
-      s.sum += value;
-      s.count++;
+      observeIn(seriesOf(name, labels), value);
     },
+    /** The series itself, for a caller that keeps it and observes into it (`observeIn`). */
+    series: seriesOf,
     snapshot: (): HistogramSeries[] => [...series.values()].map((s) => ({ ...s, labels: { ...s.labels }, counts: [...s.counts] })),
   };
 }
 
 export type Histograms = ReturnType<typeof createHistograms>;
+
+/** One observation into a series. */
+export function observeIn(s: HistogramSeries, value: number): void {
+  let slot = 0;
+  while (slot < s.buckets.length && value > s.buckets[slot]!) slot++;
+  s.counts[slot]!++;
+  s.sum += value;
+  s.count++;
+}

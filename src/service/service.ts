@@ -14,6 +14,7 @@ import { createApplier, type BannerChange } from "./applier.ts";
 import { createCounters } from "./counters.ts";
 import { createEventHub } from "./event-hub.ts";
 import { createHealth } from "./health.ts";
+import { createRequestMetrics } from "./request-metrics.ts";
 import { createHistograms } from "./histograms.ts";
 import { ingestBatch, type IngestResult } from "./ingest.ts";
 import { createKeyedMutex, type KeyedMutex } from "./keyed-mutex.ts";
@@ -57,6 +58,7 @@ export function createService(deps: ServiceDeps) {
   const { config, log } = deps;
   const now = deps.now ?? Date.now;
   const { counters, histograms, health } = deps.telemetry ?? createTelemetry(config);
+  const countRequest = createRequestMetrics({ counters, histograms, health, now });
   const events = createEventHub();
   const mutex = deps.locks ?? createKeyedMutex();
   const audit = createAuditLog(deps.storage);
@@ -69,9 +71,7 @@ export function createService(deps: ServiceDeps) {
     transport: deps.cmsTransport,
     now,
     onRequest: (e) => {
-      counters.inc("cms_requests", { node: e.node, method: e.method, outcome: e.outcome });
-      histograms.observe("cms_request_seconds", { node: e.node, outcome: e.outcome }, e.ms / 1000);
-      health.cmsRequest(e, now());
+      countRequest(e);
       if (e.outcome !== "ok") log.debug("CMS request failed", { ...e });
     },
   });
