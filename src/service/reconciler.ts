@@ -45,8 +45,13 @@ interface RunContext {
   meetings: Set<string>;
 }
 
-/** Calls read at once per node during a run: twice what the node's limiter lets through, so it never waits for work. */
-const CALLS_AT_ONCE = 16;
+/**
+ * Calls read at once per node during a run: as many as the node's limiter lets requests through.
+ * Each call asks 2 requests and then 5, so 8 calls keep the 8 slots busy; more only wait in the
+ * limiter. With 16 the bench's reconcile cost 0.32 ms more CPU per call and was no faster, with
+ * the simulated CMS answering in 2 ms or in 20 (docs/performance.md, seventh round).
+ */
+const CALLS_AT_ONCE = 8;
 
 /** A leg waiting this long without a call (IVR, lost callLegEnd) is forgotten. */
 const PENDING_TTL_MS = 60 * 60 * 1000;
