@@ -43,12 +43,14 @@ function someCall(pick: Pick, id: string): CallFact {
 }
 
 function someLeg(pick: Pick, id: string, callId: string): LegFact {
-  const party = maybe(pick, `sip:room${pick(9)}@corp.example`);
+  // Text that JSON must escape, and the empty string, which is a value and not an absence.
+  const odd = ['Q "x" \\ é', "line\nbreak\u2028\u0001", "", "😀"];
+  const party = maybe(pick, pick(6) === 0 ? odd[pick(odd.length)]! : `sip:room${pick(9)}@corp.example`);
   return {
     id,
     nodeKey: "cb-1",
     callId,
-    displayName: maybe(pick, `Room ${pick(9)}`),
+    displayName: maybe(pick, pick(4) === 0 ? odd[pick(odd.length)]! : `Room ${pick(9)}`),
     remoteParty: party,
     remoteAddress: pick(2) ? party : maybe(pick, "10.0.0.1"),
     type: maybe(pick, ["sip", "acano"][pick(2)]!),
