@@ -13,67 +13,94 @@ import { errorCode, ExchangeFailure, type Exchange, type ExchangeReply, type Rep
 export function undiciExchange(dispatcher: Dispatcher): Exchange {
   return ({ origin, path, method, headers, form, timeoutMs }) =>
     new Promise<ExchangeReply>((resolve, reject) => {
-      let settled = false;
-      let abort: ((err: Error) => void) | undefined;
-      let status = 0;
-      let rawHeaders: RawHeaders = [];
-      const chunks: Buffer[] = [];
-      const fail = (err: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        reject(err);
-      };
-      // One timer for the whole exchange. undici's headersTimeout and bodyTimeout are idle
-      // timeouts that start once the request is written, so a slow connect, a wait for a pooled
-      // socket or a body trickling in would each get a deadline of their own. A request still
-      // waiting for a socket when it passes is answered at once, and aborted when it gets one.
-      // The Error is made only then: its stack costs more than the rest of a request.
-      let deadline: Error | undefined;
-      const timer = setTimeout(() => {
-        deadline = new Error(`no complete answer within ${timeoutMs} ms`);
-        fail(new ExchangeFailure("timeout", `after ${timeoutMs} ms`, deadline));
-        abort?.(deadline);
-      }, timeoutMs);
-      // undici's own handler protocol (onConnect … onComplete), which every undici Dispatcher
-      // takes, Node's bundled one included; version 7's newer form (onRequestStart …) is turned
-      // into this one inside undici anyway.
-      const handler: Dispatcher.DispatchHandler = {
-        onConnect(abortRequest) {
-          abort = abortRequest;
-          // undici may start a request again on a new socket (its socket failed before the
-          // answer): nothing of a first try may stay.
-          chunks.length = 0;
-          if (deadline) abortRequest(deadline);
-        },
-        onHeaders(statusCode, raw) {
-          status = statusCode;
-          rawHeaders = raw ?? [];
-          return true;
-        },
-        onData(chunk) {
-          chunks.push(chunk);
-          return true;
-        },
-        onComplete() {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          resolve({ status, body: textOf(chunks), headers: headerReader(rawHeaders) });
-        },
-        onError(err) {
-          // undici's errors carry no request options, so none of them can reach a header.
-          fail(new ExchangeFailure("unreachable", errorCode(err), err));
-        },
-      };
+      const reply = new PendingReply(resolve, reject, timeoutMs);
       try {
         // The dispatcher's own origin and path: a URL parsed again for every call cost about
         // 18 µs of a banner PUT (docs/performance.md, "Fifth round").
-        dispatcher.dispatch({ origin, path, method, headers, body: form?.toString() }, handler);
+        dispatcher.dispatch({ origin, path, method, headers, body: form?.toString() }, reply);
       } catch (err) {
-        fail(new ExchangeFailure("unreachable", errorCode(err), err));
+        reply.onError(err as Error);
       }
     });
+}
+
+/**
+ * One exchange's state and undici's handler for it, in one object: every CMS request makes one,
+ * so it holds no closures (each would be an allocation, and under tsx a `__name` call).
+ *
+ * undici's own handler protocol (onConnect … onComplete), which every undici Dispatcher takes,
+ * Node's bundled one included; version 7's newer form (onRequestStart …) is turned into this one
+ * inside undici anyway.
+ */
+class PendingReply implements Dispatcher.DispatchHandler {
+  private settled = false;
+  private abort: ((err: Error) => void) | undefined;
+  private status = 0;
+  private rawHeaders: RawHeaders = [];
+  private readonly chunks: Buffer[] = [];
+  /** Made only when the deadline passes: an Error's stack costs more than the rest of a request. */
+  private deadline: Error | undefined;
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly resolve: (reply: ExchangeReply) => void,
+    private readonly reject: (err: unknown) => void,
+    private readonly timeoutMs: number,
+  ) {
+    // One timer for the whole exchange. undici's headersTimeout and bodyTimeout are idle
+    // timeouts that start once the request is written, so a slow connect, a wait for a pooled
+    // socket or a body trickling in would each get a deadline of their own.
+    this.timer = setTimeout(passDeadline, timeoutMs, this);
+  }
+
+  /** A request still waiting for a socket when its deadline passes is answered then, and aborted when it gets one. */
+  timedOut() {
+    this.deadline = new Error(`no complete answer within ${this.timeoutMs} ms`);
+    this.fail(new ExchangeFailure("timeout", `after ${this.timeoutMs} ms`, this.deadline));
+    this.abort?.(this.deadline);
+  }
+
+  onConnect(abort: (err?: Error) => void) {
+    this.abort = abort;
+    // undici may start a request again on a new socket (its socket failed before the answer):
+    // nothing of a first try may stay.
+    this.chunks.length = 0;
+    if (this.deadline) abort(this.deadline);
+  }
+
+  onHeaders(statusCode: number, raw: RawHeaders | null) {
+    this.status = statusCode;
+    this.rawHeaders = raw ?? [];
+    return true;
+  }
+
+  onData(chunk: Buffer) {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete() {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.resolve({ status: this.status, body: textOf(this.chunks), headers: headerReader(this.rawHeaders) });
+  }
+
+  onError(err: Error) {
+    // undici's errors carry no request options, so none of them can reach a header.
+    this.fail(new ExchangeFailure("unreachable", errorCode(err), err));
+  }
+
+  private fail(err: unknown) {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.reject(err);
+  }
+}
+
+function passDeadline(reply: PendingReply) {
+  reply.timedOut();
 }
 
 /** Header names and values in turn, as undici hands them over. */
