@@ -44,7 +44,8 @@ export type Histograms = ReturnType<typeof createHistograms>;
 /** One observation into a series. */
 export function observeIn(s: HistogramSeries, value: number): void {
   let slot = 0;
-  while (slot < s.buckets.length && value > s.buckets[slot]!) slot++;
+  // The first bucket the value is within; anything else (NaN too) in the last slot.
+  while (slot < s.buckets.length && !(value <= s.buckets[slot]!)) slot++;
   s.counts[slot]!++;
   s.sum += value;
   s.count++;
