@@ -131,16 +131,18 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
     return doc && recent!.put(key, held, freezeDoc(doc));
   };
 
-  /** Every call document: for the reconciler, the status view and the leg index, never for the CDR path. */
-  async function allCalls(): Promise<CallDoc[]> {
-    const ks = await guard("listing of calls", () => storage.getKeys(keys.callPrefix));
-    const values = await getMany("read of calls", ks);
+  /** Every `<prefix>:<node>:<id>` key, read and decoded; a value that does not decode is left out. Never for the CDR path. */
+  async function readAll<T>(prefix: string, what: string, decode: (value: unknown, node: string, id: string) => T | undefined): Promise<T[]> {
+    const ks = await guard(`listing of ${what}`, () => storage.getKeys(prefix));
+    const values = await getMany(`read of ${what}`, ks);
     return ks.flatMap((key, i) => {
       const at = nodeAndId(key);
-      const doc = at && decodeCall(values[i], at.node, at.id);
-      return doc ? [doc] : [];
+      const item = at && decode(values[i], at.node, at.id);
+      return item ? [item] : [];
     });
   }
+  /** Every call document: for the reconciler, the status view and the leg index. */
+  const allCalls = () => readAll(keys.callPrefix, "calls", decodeCall);
   // The sole writer keeps leg pointers here, not in the store (leg-index.ts). The pointers an
   // older version stored are removed once, after the first build.
   const legIndex =
@@ -255,24 +257,12 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
       if (node) await del(keys.applied(node, doc.call.id));
     },
     allCalls,
-    async allPending(): Promise<LegFact[]> {
-      const ks = await guard("listing of pending legs", () => storage.getKeys(keys.pendingPrefix));
-      const values = await getMany("read of pending legs", ks);
-      return ks.flatMap((key, i) => {
-        const at = nodeAndId(key);
-        const leg = at && decodeWaitingLeg(values[i], at.node, at.id);
-        return leg ? [leg] : [];
-      });
-    },
-    async allApplied(): Promise<{ node: string; callId: string; rec: AppliedRecord }[]> {
-      const ks = await guard("listing of applied banners", () => storage.getKeys(keys.appliedPrefix));
-      const values = await getMany("read of applied banners", ks);
-      return ks.flatMap((key, i) => {
-        const at = nodeAndId(key);
-        const rec = at && decodeApplied(values[i]);
-        return at && rec ? [{ node: at.node, callId: at.id, rec }] : [];
-      });
-    },
+    allPending: (): Promise<LegFact[]> => readAll(keys.pendingPrefix, "pending legs", decodeWaitingLeg),
+    allApplied: (): Promise<{ node: string; callId: string; rec: AppliedRecord }[]> =>
+      readAll(keys.appliedPrefix, "applied banners", (value, node, callId) => {
+        const rec = decodeApplied(value);
+        return rec && { node, callId, rec };
+      }),
     /** Readiness: a write and a read-back, because a store can be readable yet refuse writes. */
     async ping(now: number) {
       await set("health", now);
