@@ -30,10 +30,7 @@ export function createHistograms(buckets: readonly number[] = LATENCY_BUCKETS) {
     return s;
   };
   return {
-    observe(name: string, labels: Labels, value: number) {
-      observeIn(seriesOf(name, labels), value);
-    },
-    /** The series itself, for a caller that keeps it and observes into it (`observeIn`). */
+    /** The series of a name and label set, made empty if it is new: keep it and observe into it (`observeIn`). */
     series: seriesOf,
     snapshot: (): HistogramSeries[] => [...series.values()].map((s) => ({ ...s, labels: { ...s.labels }, counts: [...s.counts] })),
   };

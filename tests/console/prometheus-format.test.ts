@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { formatFamilies } from "../../src/http/prometheus.ts";
-import { createHistograms } from "../../src/service/histograms.ts";
+import { createHistograms, observeIn } from "../../src/service/histograms.ts";
 
 test("counters and gauges: sorted labels, escaped values and help", () => {
   const text = formatFamilies([
@@ -26,7 +26,7 @@ test("counters and gauges: sorted labels, escaped values and help", () => {
 
 test("histograms: cumulative buckets, +Inf equal to the count, sum and count", () => {
   const h = createHistograms([0.1, 1]);
-  for (const v of [0.05, 0.1, 0.5, 3]) h.observe("lat", { node: "cb-a" }, v);
+  for (const v of [0.05, 0.1, 0.5, 3]) observeIn(h.series("lat", { node: "cb-a" }), v);
   const text = formatFamilies([{ name: "lat_seconds", help: "latency", type: "histogram", samples: h.snapshot() }]);
   assert.equal(
     text,

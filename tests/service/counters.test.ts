@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createCounters, seriesId } from "../../src/service/counters.ts";
-import { createHistograms } from "../../src/service/histograms.ts";
+import { createHistograms, observeIn } from "../../src/service/histograms.ts";
 
 test("a series is one series whatever order its labels come in, and different labels stay apart", () => {
   const counters = createCounters();
@@ -16,8 +16,8 @@ test("a series is one series whatever order its labels come in, and different la
   assert.equal(seriesId("x", {}), "x{}");
 
   const histograms = createHistograms([1, 2]);
-  histograms.observe("cms_request_seconds", { node: "cb-1", outcome: "ok" }, 0.5);
-  histograms.observe("cms_request_seconds", { outcome: "ok", node: "cb-1" }, 3);
+  observeIn(histograms.series("cms_request_seconds", { node: "cb-1", outcome: "ok" }), 0.5);
+  observeIn(histograms.series("cms_request_seconds", { outcome: "ok", node: "cb-1" }), 3);
   const [only, ...rest] = histograms.snapshot();
   assert.equal(rest.length, 0);
   assert.deepEqual(only!.counts, [1, 0, 1]);
