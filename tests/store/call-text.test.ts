@@ -7,14 +7,8 @@ import type { CallFact, LegFact } from "../../src/core/model.ts";
 import { decodeCall, encodeCall } from "../../src/store/call-codec.ts";
 import { callText } from "../../src/store/call-text.ts";
 import type { CallDoc } from "../../src/store/state.ts";
+import { random } from "../helpers/seeded.ts";
 
-function random(seed: number) {
-  let s = seed >>> 0;
-  return (below: number) => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return s % below;
-  };
-}
 type Pick = ReturnType<typeof random>;
 
 const hex = (pick: Pick, n: number) => Array.from({ length: n }, () => "0123456789abcdef"[pick(16)]).join("");

@@ -3,6 +3,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { secondsAfter, timeAfter } from "../../src/store/utc-time.ts";
+import { random } from "../helpers/seeded.ts";
 
 /** The code before the fast path, kept here as the reference. */
 function dateTimeAfter(base: string, seconds: number): string {
@@ -12,14 +13,6 @@ function dateTimeAfter(base: string, seconds: number): string {
 function dateSecondsAfter(base: string, since: string): number | undefined {
   const seconds = (Date.parse(since) - Date.parse(base)) / 1000;
   return Number.isFinite(seconds) && dateTimeAfter(base, seconds) === since ? seconds : undefined;
-}
-
-function random(seed: number) {
-  let s = seed >>> 0;
-  return (below: number) => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return s % below;
-  };
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
