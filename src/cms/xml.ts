@@ -6,7 +6,7 @@
  */
 import { XMLParser } from "fast-xml-parser";
 import { ownString } from "../core/own-string.ts";
-import { isPlainXml } from "../core/xml-plain.ts";
+import { readPlainXml, type PlainShape } from "../core/xml-plain.ts";
 import { orderedToObject } from "../core/xml-tree.ts";
 import { UnusableReply } from "./errors.ts";
 
@@ -26,14 +26,12 @@ const itemOfList = new Map([
   ["cdrreceivers", "cdrreceiver"],
 ]);
 
-// Parsing and decoding a call detail cost 150 µs on the bench machine, a leg detail 112; with
-// these options (and lookup() below) 115 and 88. The ordered tree is turned into objects by
-// core/xml-tree.ts rather than by the library, whose conversion keeps a path for callbacks; the
-// declaration is not kept as a `?xml` key. Validation stays: without it fast-xml-parser closes
+// A reply in the plain form (core/xml-plain.ts: every reply CMS sends) is read by readPlainXml
+// alone. Any other goes to fast-xml-parser with its validator: without it the parser closes
 // whatever tag is open at any `</…>` and returns what it read of a cut-short body, so a reply
-// that is not well-formed would come back as plausible data. A plain reply (core/xml-plain.ts:
-// every reply CMS sends) is well-formed by that check alone, which costs a fraction of the
-// validator's pass.
+// that is not well-formed would come back as plausible data. The library's ordered tree is
+// turned into objects by core/xml-tree.ts, the form readPlainXml gives too; the declaration is
+// not kept as a `?xml` key.
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: ATTR,
@@ -51,11 +49,13 @@ export function isListItem(name: string, depth: number, root: string): boolean {
   return depth === 2 && itemOfList.get(root.toLowerCase()) === name.toLowerCase();
 }
 
+export const plainShape: PlainShape = { attributePrefix: ATTR, lowerCaseNames: false, listItem: isListItem };
+
 /** Parses a whole document and returns its root element, checking the root's name if given. */
 export function parseXml(body: string, expectedRoot?: string): { name: string; root: XmlElement } {
   let doc: XmlElement;
   try {
-    doc = orderedToObject(parser.parse(body, !isPlainXml(body)), isListItem);
+    doc = readPlainXml(body, plainShape) ?? orderedToObject(parser.parse(body, true), isListItem);
   } catch (err) {
     throw new XmlError(`not well-formed XML: ${(err as Error).message}`, { cause: err });
   }

@@ -11,7 +11,7 @@ import * as v from "valibot";
 import type { Batch } from "./records.ts";
 import { batchAttributes, readRecord } from "./cdr-schema.ts";
 import { guardXml } from "./xml-guard.ts";
-import { isPlainXml } from "./xml-plain.ts";
+import { readPlainXml, type PlainShape } from "./xml-plain.ts";
 import { orderedToObject } from "./xml-tree.ts";
 
 export interface ParseCdrOptions {
@@ -30,22 +30,26 @@ export function parseCdrBatch(body: string, opts: ParseCdrOptions = {}): ParseCd
   const guard = guardXml(body, maxDepth);
   if (!guard.ok) return guard;
 
-  // A plain body (every CMS batch) is well-formed by that check alone; the validator reads the rest.
-  const validation = isPlainXml(body) || XMLValidator.validate(body);
-  if (validation !== true) {
-    const { msg, line, col } = validation.err;
-    return refuse(`not well-formed XML: ${msg} (line ${line}${col === undefined ? "" : `, column ${col}`})`);
+  // A plain body (every CMS batch) is read in one pass, well-formed by that reading alone; the
+  // validator and fast-xml-parser read the rest.
+  let document = readPlainXml(body, plainShape);
+  if (document === undefined) {
+    const validation = XMLValidator.validate(body);
+    if (validation !== true) {
+      const { msg, line, col } = validation.err;
+      return refuse(`not well-formed XML: ${msg} (line ${line}${col === undefined ? "" : `, column ${col}`})`);
+    }
   }
   if (guard.root?.toLowerCase() !== "records") {
     return refuse(`root element is <${guard.root}>, expected <records>`);
   }
-
-  let document: Record<string, unknown>;
-  try {
-    document = orderedToObject(parserFor(maxDepth).parse(body), isListItem);
-  } catch (error) {
-    // The validator passed, so this is the parser's own safety net (e.g. an element named __proto__).
-    return refuse(`XML refused by the parser: ${error instanceof Error ? error.message : String(error)}`);
+  if (document === undefined) {
+    try {
+      document = orderedToObject(parserFor(maxDepth).parse(body), isListItem);
+    } catch (error) {
+      // The validator passed, so this is the parser's own safety net (e.g. an element named __proto__).
+      return refuse(`XML refused by the parser: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   return readBatch(document["records"]);
 }
@@ -108,6 +112,9 @@ function newParser(maxDepth: number): XMLParser {
 
 /** `record` and `alarm` are lists wherever they appear, so that one looks like two. */
 export const isListItem = (name: string) => name === "record" || name === "alarm";
+
+/** What newParser's options make of a plain body: fast-xml-parser's default attribute prefix, names in lower case. */
+export const plainShape: PlainShape = { attributePrefix: "@_", lowerCaseNames: true, listItem: isListItem };
 
 /** Own properties only: a record type named "constructor" must start from 0, not from Object. */
 function countOf(counts: Record<string, number>, type: string): number {
