@@ -109,8 +109,7 @@ export interface CmsSystemStatus {
 }
 
 export interface CmsClient {
-  /** Every call of the node; `onPage` is told the calls of each page not seen before, as they come. */
-  listCalls(node: CmsNode, onPage?: (calls: ApiCallSummary[]) => void): Promise<ApiCallSummary[]>;
+  listCalls(node: CmsNode): Promise<ApiCallSummary[]>;
   getCall(node: CmsNode, callId: string): Promise<ApiCall>;
   listCallLegs(node: CmsNode, callId: string): Promise<ApiLegSummary[]>;
   getCallLeg(node: CmsNode, legId: string): Promise<ApiLeg>;
@@ -135,8 +134,8 @@ export function createCmsClient(opts: CmsClientOptions): CmsClient {
     send(node, { method: "GET", path, idempotent: true }, (reply: CmsReply) => read(parseXml(reply.body, root).root));
 
   return {
-    listCalls: (node, onPage) =>
-      listAll(send, node, pageSize, { path: `${API}/calls`, list: "calls", item: "call", decode: decode.callSummary }, onPage),
+    listCalls: (node) =>
+      listAll(send, node, pageSize, { path: `${API}/calls`, list: "calls", item: "call", decode: decode.callSummary }),
 
     getCall: (node, callId) => get(node, `${API}/calls/${id(callId)}`, "call", decode.call),
 

@@ -22,13 +22,11 @@ interface Page<T> {
   items: T[];
 }
 
-/** `onFresh` is told each page's items not seen on an earlier page, as the pages come. */
 export async function listAll<T extends { id: string }>(
   send: Send,
   node: CmsNode,
   pageSize: number,
   spec: ListSpec<T>,
-  onFresh?: (items: T[]) => void,
 ): Promise<T[]> {
   const byId = new Map<string, T>();
   let offset = 0;
@@ -38,18 +36,17 @@ export async function listAll<T extends { id: string }>(
       { method: "GET", path: `${spec.path}?offset=${offset}&limit=${pageSize}`, idempotent: true },
       (reply) => readPage(reply.body, spec),
     );
-    const fresh: T[] = [];
+    let fresh = 0;
     for (const item of page.items) {
-      if (!byId.has(item.id)) fresh.push(item);
+      if (!byId.has(item.id)) fresh++;
       byId.set(item.id, item);
     }
-    if (fresh.length > 0) onFresh?.(fresh);
     offset += page.items.length;
     if (page.items.length === 0) break;
     if (page.total !== undefined && offset >= page.total) break;
     // A page with nothing new means the server is not paging the way we ask (or lacks
     // `total`); stopping here, rather than asking forever, leaves the rest to the next reconcile.
-    if (fresh.length === 0) break;
+    if (fresh === 0) break;
   }
   return [...byId.values()];
 }

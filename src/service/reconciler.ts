@@ -20,7 +20,6 @@ import { errorText, type Logger } from "./log.ts";
 import type { NodeKeys } from "./node-keys.ts";
 import type { NodeResolver } from "./node-resolver.ts";
 import { callFromApi, legFromApi } from "./api-facts.ts";
-import { createHandover, type Handover } from "./reconcile-handover.ts";
 import { adoptMessage } from "./reconcile-message.ts";
 import type { UnseenLegEnds } from "./unseen-leg-ends.ts";
 
@@ -90,67 +89,51 @@ export function createReconciler(deps: {
       const node = await resolver.resolve(doc.call.nodeKey, doc.call.id).catch(() => undefined);
       if (node) byNode.set(node.name, [...(byNode.get(node.name) ?? []), doc]);
     }
-    // A node's calls are read as its list comes in, page by page, while the rest of it is
-    // fetched: the listing asks one page at a time, and waiting for every whole list first left
-    // the run nearly idle for its first 0.3 s in the bench (docs/performance.md, eighth round).
-    // A meeting goes to the applier once every list is complete, the calls they no longer show
-    // are dropped, and every call listed for it is read: not at the end of the run, so that its
-    // banners go out while the rest is read (writes wait ahead of reads, see cms/limiter.ts) and
-    // its call documents are still among the recently written (store/recent-docs.ts) when the
-    // applier reads them. Never before: see reconcile-handover.ts.
-    const handover = createHandover((meetingId) => {
-      if (!ctx.meetings.has(meetingId)) return false;
+    // Every node's list comes first, and the calls they no longer list are dropped, so that a
+    // meeting can be decided as soon as the last of its live calls is read (below).
+    const lists = await Promise.all(deps.nodes.map((node) => listNode(node, byNode.get(node.name) ?? [], ctx)));
+    const left = new Map<string, number>();
+    for (const live of lists) for (const c of live?.calls ?? []) left.set(meetingIdOf(c), (left.get(meetingIdOf(c)) ?? 0) + 1);
+    // A meeting goes to the applier once every call listed for it is stored, not at the end of
+    // the run: its banners go out while the rest is read (writes wait ahead of reads, see
+    // cms/limiter.ts), and its call documents are still among the recently written
+    // (store/recent-docs.ts) when the applier reads them. Never before: a meeting decided on
+    // part of its calls could get a banner that the rest then changes.
+    const handed = new Set<string>();
+    const readOne = (meetingId: string) => {
+      const n = (left.get(meetingId) ?? 1) - 1;
+      left.set(meetingId, n);
+      if (n > 0 || !ctx.meetings.has(meetingId)) return;
+      handed.add(meetingId);
       deps.applier.enqueue({ kind: "meeting", meetingId }, `reconcile (${reason})`);
-      return true;
-    });
-    const runs = deps.nodes.map((node) => reconcileNode(node, byNode.get(node.name) ?? [], ctx, handover));
-    // A drop that failed (the store refused) fails the run, as it did before calls were read
-    // during the listing: no meeting is decided with a call it may still hold, and the readers
-    // already started finish first.
-    const listings = await Promise.allSettled(runs.map((r) => r.listed));
-    const failed = listings.find((l): l is PromiseRejectedResult => l.status === "rejected");
-    if (!failed) handover.complete();
-    await Promise.all(runs.map((r) => r.read));
-    if (failed) throw failed.reason;
+    };
+    await Promise.all(lists.map((live, i) => live && reconcileCalls(deps.nodes[i]!, live, ctx, readOne)));
     await forgetStalePending(pendingLegs, report);
     // The meetings known at the start (some lost calls), and any whose calls were not all read;
     // calls that CDRs added meanwhile had their meetings queued by intake.
     for (const meetingId of ctx.meetings) {
-      if (!handover.handed(meetingId)) deps.applier.enqueue({ kind: "meeting", meetingId }, `reconcile (${reason})`);
+      if (!handed.has(meetingId)) deps.applier.enqueue({ kind: "meeting", meetingId }, `reconcile (${reason})`);
     }
     report.ms = now() - report.startedAt;
     log.info("reconciled", { ...report });
     return report;
   }
 
-  /**
-   * Lists a node's calls and reads each as its page comes in. `listed` settles once the list is
-   * complete and the calls we knew there and it no longer shows are dropped, or once the list
-   * failed (the node is then reported, and nothing of it dropped); `read` once every call listed
-   * has been read.
-   */
-  function reconcileNode(node: CmsNode, known: CallDoc[], ctx: RunContext, handover: Handover) {
+  /** A node's live calls, once the calls we knew there and it no longer lists are dropped; undefined when it cannot be listed. */
+  async function listNode(node: CmsNode, known: CallDoc[], ctx: RunContext) {
     const { report } = ctx;
-    const feed = callFeed();
-    const listed = (async () => {
-      let live;
-      try {
-        live = await cms.listCalls(node, (calls) => {
-          for (const c of calls) handover.listed(meetingIdOf(c));
-          report.calls += calls.length;
-          feed.push(calls);
-        });
-      } catch (err) {
-        report.failedNodes.push(node.name);
-        log.warn("reconcile: node unreachable", { node: node.name, error: errorText(err) });
-        return;
-      } finally {
-        feed.close();
-      }
-      const liveIds = new Set(live.map((c) => c.id));
-      for (const doc of known) if (!liveIds.has(doc.call.id)) await dropEnded(doc, node, report);
-    })();
-    return { listed, read: readCalls(node, feed, new Map(known.map((d) => [d.call.id, d])), ctx, handover) };
+    let live;
+    try {
+      live = await cms.listCalls(node);
+    } catch (err) {
+      report.failedNodes.push(node.name);
+      log.warn("reconcile: node unreachable", { node: node.name, error: errorText(err) });
+      return undefined;
+    }
+    report.calls += live.length;
+    const liveIds = new Set(live.map((c) => c.id));
+    for (const doc of known) if (!liveIds.has(doc.call.id)) await dropEnded(doc, node, report);
+    return { calls: live, known: new Map(known.map((d) => [d.call.id, d])) };
   }
 
   /** Forgets a call the CMS no longer has, unless a CDR stored it after the run began. */
@@ -164,18 +147,25 @@ export function createReconciler(deps: {
   }
 
   /**
-   * The handover is told each listed call's meeting once the call is stored, or skipped. A few
-   * calls at a time: the node's limiter lets 8 requests through anyway, and a call started only
-   * when there is room finishes in a few round trips, so that meetings are decided, and their
+   * `readOne` is told each listed call's meeting once the call is stored, or skipped. A few calls
+   * at a time: the node's limiter lets 8 requests through anyway, and a call started only when
+   * there is room finishes in a few round trips, so that meetings are decided, and their
    * banners set, all through the run rather than all at its end.
    */
-  async function readCalls(node: CmsNode, feed: CallFeed, known: Map<string, CallDoc>, ctx: RunContext, handover: Handover) {
+  async function reconcileCalls(
+    node: CmsNode,
+    live: { calls: ApiCallSummary[]; known: Map<string, CallDoc> },
+    ctx: RunContext,
+    readOne: (meetingId: string) => void,
+  ) {
+    let next = 0;
     const worker = async () => {
-      for (let c = await feed.take(); c !== undefined; c = await feed.take()) {
-        await reconcileCall(node, c.id, known.get(c.id), ctx).catch((err) =>
+      while (next < live.calls.length) {
+        const c = live.calls[next++]!;
+        await reconcileCall(node, c.id, live.known.get(c.id), ctx).catch((err) =>
           log.warn("reconcile: call skipped", { node: node.name, error: errorText(err) }),
         );
-        handover.read(meetingIdOf(c));
+        readOne(meetingIdOf(c));
       }
     };
     await Promise.all(Array.from({ length: CALLS_AT_ONCE }, worker));
@@ -286,38 +276,5 @@ export function createReconciler(deps: {
       return next.then((r) => (last = r));
     },
     last: () => last,
-  };
-}
-
-type CallFeed = ReturnType<typeof callFeed>;
-
-/** The calls a node has listed so far, handed to its readers in order; `close` once the list is complete or failed. */
-function callFeed() {
-  const calls: ApiCallSummary[] = [];
-  let next = 0;
-  let closed = false;
-  let waiting: (() => void)[] = [];
-  const wake = () => {
-    const woken = waiting;
-    waiting = [];
-    for (const resume of woken) resume();
-  };
-  return {
-    push(more: ApiCallSummary[]) {
-      for (const c of more) calls.push(c);
-      wake();
-    },
-    close() {
-      closed = true;
-      wake();
-    },
-    /** The next listed call; undefined once the list is closed and every call is taken. */
-    async take(): Promise<ApiCallSummary | undefined> {
-      while (next >= calls.length) {
-        if (closed) return undefined;
-        await new Promise<void>((resume) => waiting.push(resume));
-      }
-      return calls[next++];
-    },
   };
 }
