@@ -3,8 +3,9 @@
  * measured under the same load as the service.
  *
  * Receiving (floor.ts): the least per CDR. @hono/node-server and Hono take the POST;
- * parseCdrBatch reads it (fast-xml-parser with validation, valibot); one unstorage memory write
- * per record keeps what it said; a guest's arrival and departure each cost one banner PUT through
+ * parseCdrBatch reads it (our plain-XML reader, fast-xml-parser with its validator for a body
+ * that is not plain, valibot); one unstorage memory write per record keeps what it said; a
+ * guest's arrival and departure each cost one banner PUT through
  * our CMS client (undici exchange), after the answer. No meeting is looked up, no banner decided,
  * no audit kept: what the service costs above this is what its own logic costs.
  *

@@ -158,7 +158,7 @@ function floorRows(figures: FloorFigures[]): Row[] {
   // A function's own constant: the rows are built while this module's top level still runs.
   const FLOOR_MEASURES: Record<FloorStep, string> = {
     http: "receiver floor: HTTP alone (@hono/node-server + Hono, body read)",
-    parse: "receiver floor: + parseCdrBatch (fast-xml-parser, valibot)",
+    parse: "receiver floor: + parseCdrBatch (plain XML reader, valibot)",
     all: "receiver floor: + 1 store write per record, 1 CMS PUT per banner change",
   };
   return figures.map((f) => {
