@@ -8,16 +8,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createStorage } from "unstorage";
 import memoryDriver from "unstorage/drivers/memory";
-import type { CallFact, LegFact } from "../../src/core/model.ts";
 import { keys } from "../../src/store/keys.ts";
 import { type CallLegs, createLegIndex } from "../../src/store/leg-index.ts";
 import { createStateStore, StoreError } from "../../src/store/state.ts";
-
-const call = (id: string): CallFact => ({ id, nodeKey: "cb-a", name: `Meeting ${id}`, correlator: "m-1", since: "2026-11-27T10:00:00Z", seenAt: 1, source: "cdr" });
-const leg = (id: string, callId: string): LegFact => ({
-  id, nodeKey: "cb-a", callId, displayName: "Visitor", guest: true, recording: false, streaming: false, inIvr: false,
-  deactivated: false, since: "2026-11-27T10:00:05Z", seenAt: 2, source: "cdr",
-});
+import { call, failListings, leg } from "./index-fixtures.ts";
 
 test("the sole writer stores no leg pointer, yet finds each leg's call, before and after a restart", async () => {
   const storage = createStorage({ driver: memoryDriver() });
@@ -71,14 +65,9 @@ test("a pointer written before the index is built wins over what the build reads
 test("a build that fails refuses the lookup with a StoreError, and the next lookup builds again", async () => {
   const storage = createStorage({ driver: memoryDriver() });
   await createStateStore(storage).putCall({ call: call("c-1"), legs: { "l-1": leg("l-1", "c-1") } });
-  const getKeys = storage.getKeys.bind(storage);
-  let failing = true;
-  storage.getKeys = (async (...args: Parameters<typeof getKeys>) => {
-    if (failing) throw new Error("disk unplugged");
-    return getKeys(...args);
-  }) as typeof storage.getKeys;
+  const recover = failListings(storage);
   const state = createStateStore(storage, { soleWriter: true });
   await assert.rejects(state.getLegCall("cb-a", "l-1"), (err: unknown) => err instanceof StoreError && /lookup of leg l-1.*disk unplugged/.test(err.message));
-  failing = false;
+  recover();
   assert.equal(await state.getLegCall("cb-a", "l-1"), "c-1");
 });
