@@ -7,8 +7,9 @@
  * never contend, and a meeting spread over nodes is joined through one small list per node.
  *
  * Prefixes are one letter and ids are packed (id-codec.ts): a live meeting was eight keys, and its
- * key names alone were a third of its bytes (on the sole writer's store, without leg pointers, it
- * is now three). `:` separates parts (the fs store makes each a folder).
+ * key names alone were a third of its bytes (on the sole writer's store, without leg pointers and
+ * meeting lists, it is now two: its call and its applied banner). `:` separates parts (the fs
+ * store makes each a folder).
  *
  * | key                       | value                                              |
  * |---------------------------|----------------------------------------------------|
@@ -16,7 +17,8 @@
  * | l:<nodeKey>:<legId>       | call id of a leg (callLegEnd carries none); only   |
  * |                           | on a shared store: see leg-index.ts                |
  * | p:<nodeKey>:<legId>       | LegFact of a leg whose call is not known yet       |
- * | m:<meetingId>:<nodeKey>   | call ids of that meeting on that node              |
+ * | m:<meetingId>:<nodeKey>   | call ids of that meeting on that node; only on a   |
+ * |                           | shared store: see meeting-index.ts                 |
  * | k                         | every nodeKey that has held a call                 |
  * | b:<node>:<callId>         | AppliedRecord: the banner we last set on that call |
  * | h:<session>               | highest correlatorIndex applied (dedupe)           |
@@ -43,6 +45,7 @@ export const keys = {
   pending: (nodeKey: string, legId: string) => `p:${nodeKey}:${packId(legId)}`,
   pendingPrefix: "p",
   meetingCalls: (meetingId: string, nodeKey: string) => `m:${packId(meetingId)}:${nodeKey}`,
+  meetingCallsPrefix: "m",
   nodeKeys: "k",
   applied: (node: string, callId: string) => `b:${node}:${packId(callId)}`,
   appliedPrefix: "b",

@@ -10,6 +10,7 @@ import { callText } from "./call-text.ts";
 import { packId, unpackId } from "./id-codec.ts";
 import { keys, meetingIdOf, nodeAndId } from "./keys.ts";
 import { createLegIndex } from "./leg-index.ts";
+import { createMeetingIndex } from "./meeting-index.ts";
 import { ASK_STORE, createMirror, heldForm, JsonText, storedForm, valueOf } from "./mirror.ts";
 import { createRecentDocs, freezeDoc } from "./recent-docs.ts";
 
@@ -154,9 +155,23 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
         for (const key of stale) await del(key);
       },
     );
-  // Built as soon as the copy is, so that the first batch does not wait for it; a failure is
+  // The same for the meeting lists (meeting-index.ts); the lists an older version stored go too.
+  const meetingIndex =
+    mirror &&
+    createMeetingIndex(
+      async () =>
+        (await allCalls()).flatMap((doc) => (doc.call.stub ? [] : [{ meetingId: meetingIdOf(doc.call), nodeKey: doc.call.nodeKey, callId: doc.call.id }])),
+      async () => {
+        const stale = await guard("listing of meeting lists", () => storage.getKeys(keys.meetingCallsPrefix));
+        for (const key of stale) await del(key);
+      },
+    );
+  // Built as soon as the copy is, so that the first batch does not wait for them; a failure is
   // met again, and reported, by the first lookup.
-  void mirror?.loaded().then(() => legIndex!.ready()).catch(() => undefined);
+  void mirror
+    ?.loaded()
+    .then(() => Promise.all([legIndex!.ready(), meetingIndex!.ready()]))
+    .catch(() => undefined);
 
   return {
     storage,
@@ -210,17 +225,20 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
     deletePending: (nodeKey: string, legId: string) => del(keys.pending(nodeKey, legId)),
 
     async meetingCalls(meetingId: string, nodeKeys: string[]): Promise<{ nodeKey: string; callId: string }[]> {
+      if (meetingIndex) return guard(`read of meeting ${meetingId}`, () => meetingIndex.calls(meetingId, nodeKeys));
       const lists = await getMany(`read of meeting ${meetingId}`, nodeKeys.map((k) => keys.meetingCalls(meetingId, k)));
       return lists.flatMap((value, i) => packedList(value).map((packed) => ({ nodeKey: nodeKeys[i]!, callId: unpackId(packed) })));
     },
     // The lists hold packed ids: packing is one-to-one, so comparing packed ids compares the ids.
     async addMeetingCall(call: CallFact) {
+      if (meetingIndex) return meetingIndex.add({ meetingId: meetingIdOf(call), nodeKey: call.nodeKey, callId: call.id });
       const key = keys.meetingCalls(meetingIdOf(call), call.nodeKey);
       const ids = packedList(await get(key));
       const id = packId(call.id);
       if (!ids.includes(id)) await set(key, [...ids, id]);
     },
     async removeMeetingCall(call: CallFact) {
+      if (meetingIndex) return meetingIndex.remove({ meetingId: meetingIdOf(call), nodeKey: call.nodeKey, callId: call.id });
       const key = keys.meetingCalls(meetingIdOf(call), call.nodeKey);
       const id = packId(call.id);
       const ids = packedList(await get(key)).filter((other) => other !== id);
