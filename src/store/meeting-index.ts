@@ -25,10 +25,14 @@ export type MeetingIndex = ReturnType<typeof createMeetingIndex>;
 
 /** `readCalls` lists every call that belongs to a meeting; `cleanUp` runs once after the first build that succeeded. */
 export function createMeetingIndex(readCalls: () => Promise<MeetingCall[]>, cleanUp: () => Promise<void> = async () => {}) {
-  /** Meeting → node key → call ids, in the order they were added. */
-  const byMeeting = new Map<string, Map<string, string[]>>();
+  /**
+   * A meeting's call ids on one node, in the order they were added, as the stored lists were:
+   * one flat map, because a Map per meeting cost more heap than the stored list did.
+   */
+  const lists = new Map<string, string[]>();
   // Lengths first, so that no id can run into the next: any text may be a node key or an id.
-  const at = (c: MeetingCall) => `${c.meetingId.length}:${c.meetingId}${c.nodeKey.length}:${c.nodeKey}${c.callId}`;
+  const listKey = (meetingId: string, nodeKey: string) => `${meetingId.length}:${meetingId}${nodeKey.length}:${nodeKey}`;
+  const at = (c: MeetingCall) => listKey(c.meetingId, c.nodeKey) + c.callId;
   const index = derivedIndex(
     readCalls,
     (c, changed) => {
@@ -38,21 +42,18 @@ export function createMeetingIndex(readCalls: () => Promise<MeetingCall[]>, clea
   );
 
   function add({ meetingId, nodeKey, callId }: MeetingCall) {
-    let nodes = byMeeting.get(meetingId);
-    if (nodes === undefined) byMeeting.set(meetingId, (nodes = new Map()));
-    const ids = nodes.get(nodeKey);
-    if (ids === undefined) nodes.set(nodeKey, [callId]);
+    const key = listKey(meetingId, nodeKey);
+    const ids = lists.get(key);
+    if (ids === undefined) lists.set(key, [callId]);
     else if (!ids.includes(callId)) ids.push(callId);
   }
 
   function remove({ meetingId, nodeKey, callId }: MeetingCall) {
-    const nodes = byMeeting.get(meetingId);
-    const ids = nodes?.get(nodeKey);
-    if (nodes === undefined || ids === undefined) return;
-    const left = ids.filter((id) => id !== callId);
-    if (left.length > 0) nodes.set(nodeKey, left);
-    else nodes.delete(nodeKey);
-    if (nodes.size === 0) byMeeting.delete(meetingId);
+    const key = listKey(meetingId, nodeKey);
+    const left = lists.get(key)?.filter((id) => id !== callId);
+    if (left === undefined) return;
+    if (left.length > 0) lists.set(key, left);
+    else lists.delete(key);
   }
 
   return {
@@ -61,9 +62,7 @@ export function createMeetingIndex(readCalls: () => Promise<MeetingCall[]>, clea
     /** The meeting's calls on each of `nodeKeys`, node by node. */
     async calls(meetingId: string, nodeKeys: string[]): Promise<{ nodeKey: string; callId: string }[]> {
       await index.ready();
-      const nodes = byMeeting.get(meetingId);
-      if (nodes === undefined) return [];
-      return nodeKeys.flatMap((nodeKey) => (nodes.get(nodeKey) ?? []).map((callId) => ({ nodeKey, callId })));
+      return nodeKeys.flatMap((nodeKey) => (lists.get(listKey(meetingId, nodeKey)) ?? []).map((callId) => ({ nodeKey, callId })));
     },
     add(c: MeetingCall) {
       add(c);
@@ -73,8 +72,9 @@ export function createMeetingIndex(readCalls: () => Promise<MeetingCall[]>, clea
       remove(c);
       index.touch(at(c));
     },
+    /** Lists held: one per meeting and node. */
     get size() {
-      return byMeeting.size;
+      return lists.size;
     },
   };
 }
