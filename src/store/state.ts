@@ -142,29 +142,26 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
       return item ? [item] : [];
     });
   }
-  /** Every call document: for the reconciler, the status view and the leg index. */
+  /** Every call document: for the reconciler, the status view and the sole writer's indexes. */
   const allCalls = () => readAll(keys.callPrefix, "calls", decodeCall);
-  // The sole writer keeps leg pointers here, not in the store (leg-index.ts). The pointers an
-  // older version stored are removed once, after the first build.
+  /** Removes every key under `prefix`: what an older version stored and the sole writer now derives. */
+  const removeAll = (prefix: string, what: string) => async () => {
+    for (const key of await guard(`listing of ${what}`, () => storage.getKeys(prefix))) await del(key);
+  };
+  // The sole writer keeps leg pointers and meeting lists here, not in the store (leg-index.ts,
+  // meeting-index.ts). What an older version stored of them is removed once, after the first build.
   const legIndex =
     mirror &&
     createLegIndex(
       async () => (await allCalls()).map((doc) => ({ nodeKey: doc.call.nodeKey, callId: doc.call.id, legIds: Object.keys(doc.legs) })),
-      async () => {
-        const stale = await guard("listing of leg pointers", () => storage.getKeys(keys.legCallPrefix));
-        for (const key of stale) await del(key);
-      },
+      removeAll(keys.legCallPrefix, "leg pointers"),
     );
-  // The same for the meeting lists (meeting-index.ts); the lists an older version stored go too.
   const meetingIndex =
     mirror &&
     createMeetingIndex(
       async () =>
         (await allCalls()).flatMap((doc) => (doc.call.stub ? [] : [{ meetingId: meetingIdOf(doc.call), nodeKey: doc.call.nodeKey, callId: doc.call.id }])),
-      async () => {
-        const stale = await guard("listing of meeting lists", () => storage.getKeys(keys.meetingCallsPrefix));
-        for (const key of stale) await del(key);
-      },
+      removeAll(keys.meetingCallsPrefix, "meeting lists"),
     );
   // Built as soon as the copy is, so that the first batch does not wait for them; a failure is
   // met again, and reported, by the first lookup.
