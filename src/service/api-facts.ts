@@ -7,7 +7,7 @@ import type { LegFact } from "../core/model.ts";
 import type { CallDoc } from "../store/state.ts";
 
 /** A call from its detail; what the API leaves out (an older CMS) is kept from what we knew. */
-export function callFromApi(api: ApiCall, nodeKey: string, doc: CallDoc | undefined, seenAt: number) {
+export function callFromApi(api: ApiCall, nodeKey: string, doc: CallDoc | undefined, seenAt: number, since: string) {
   const was = doc && !doc.call.stub ? doc.call : undefined;
   return {
     id: api.id,
@@ -17,7 +17,7 @@ export function callFromApi(api: ApiCall, nodeKey: string, doc: CallDoc | undefi
     coSpace: api.coSpace ?? was?.coSpace,
     correlator: api.correlator ?? was?.correlator,
     tenant: api.tenant ?? was?.tenant,
-    since: was?.since ?? new Date(seenAt).toISOString(),
+    since: was?.since ?? since,
     seenAt: was?.seenAt ?? seenAt,
     source: was?.source ?? ("api" as const),
   };
@@ -26,12 +26,15 @@ export function callFromApi(api: ApiCall, nodeKey: string, doc: CallDoc | undefi
 /**
  * The API knows less than a CDR: there is no guestConnection field (DOMAIN §3), so an old-style
  * web guest who joined before we started is classified by subtype and address alone.
+ *
+ * `callId` is the call whose leg list named the leg, and `since` the run's moment for that call
+ * (its ISO form made once per call, not per leg): the fact is stored as it is made, without a copy.
  */
-export function legFromApi(api: ApiLeg, nodeKey: string, seenAt: number): LegFact {
+export function legFromApi(api: ApiLeg, nodeKey: string, callId: string, seenAt: number, since: string): LegFact {
   return {
     id: api.id,
     nodeKey,
-    callId: api.callId,
+    callId,
     displayName: api.name || undefined,
     remoteParty: api.remoteParty,
     type: api.type,
@@ -43,7 +46,7 @@ export function legFromApi(api: ApiLeg, nodeKey: string, seenAt: number): LegFac
     streaming: api.streaming,
     inIvr: false,
     deactivated: api.deactivated,
-    since: new Date(seenAt).toISOString(),
+    since,
     seenAt,
     source: "api",
   };

@@ -72,6 +72,7 @@ export function createReconciler(deps: {
 }) {
   const { state, cms, resolver, log, mutex, now, policy } = deps;
   let last: ReconcileReport | undefined;
+  const ownText = (text: string) => isOwnText(text, policy);
 
   async function run(reason: string): Promise<ReconcileReport> {
     const report: ReconcileReport = {
@@ -177,6 +178,7 @@ export function createReconciler(deps: {
     // since and seenAt is stored without them (store/call-codec.ts), and its since is not worked
     // out from a time with milliseconds on every write.
     const seenAt = now();
+    const since = new Date(seenAt).toISOString();
     let detail, legs;
     try {
       [detail, legs] = await Promise.all([cms.getCall(node, callId), cms.listCallLegs(node, callId)]);
@@ -187,36 +189,46 @@ export function createReconciler(deps: {
       return;
     }
     const nodeKey = known?.call.nodeKey ?? node.name;
-    const newLegs = (
-      await Promise.all(
-        legs
-          .filter((l) => !known?.legs[l.id])
-          .map(async (l) => ctx.pending.get(`${nodeKey}:${l.id}`) ?? legDetail(node, l.id, nodeKey, seenAt)),
-      )
-    ).filter((leg): leg is LegFact => leg !== undefined);
-    const liveLegIds = new Set(legs.map((l) => l.id));
+    const asked: Promise<LegFact | undefined>[] = [];
+    for (const l of legs) {
+      if (known?.legs[l.id]) continue;
+      const pending = ctx.pending.get(`${nodeKey}:${l.id}`);
+      // A pending leg waited outside any call (IVR, or its call unknown): it joins this one.
+      asked.push(pending ? Promise.resolve({ ...pending, callId, inIvr: false }) : legDetail(node, l.id, nodeKey, callId, seenAt, since));
+    }
+    const newLegs = await Promise.all(asked);
     const meetingId = await mutex.run(nodeKey, async () => {
       const doc = (await state.getCall(nodeKey, callId)) ?? undefined;
-      const call = callFromApi(detail, nodeKey, doc, seenAt);
+      const call = callFromApi(detail, nodeKey, doc, seenAt, since);
       const merged: CallDoc = { ...doc, call, legs: { ...doc?.legs } };
       // Already known, or left after the list was fetched (a leg we knew, or one whose end came
       // before we stored it): the CDR is newer than our list.
-      const added = newLegs.filter(
-        (leg) => !merged.legs[leg.id] && !merged.ended?.[leg.id] && !deps.unseenLegEnds.has(nodeKey, leg.id, now()),
-      );
-      for (const leg of added) merged.legs[leg.id] = { ...leg, callId, inIvr: false };
-      const gone = Object.values(merged.legs).filter((leg) => !liveLegIds.has(leg.id) && leg.seenAt < report.startedAt);
-      for (const leg of gone) delete merged.legs[leg.id];
+      const added: LegFact[] = [];
+      const at = now();
+      for (const leg of newLegs) {
+        if (leg === undefined || merged.legs[leg.id] || merged.ended?.[leg.id] || deps.unseenLegEnds.has(nodeKey, leg.id, at)) continue;
+        merged.legs[leg.id] = leg;
+        added.push(leg);
+      }
+      const gone: LegFact[] = [];
+      if (doc) {
+        const liveLegIds = new Set(legs.map((l) => l.id));
+        for (const leg of Object.values(merged.legs)) if (!liveLegIds.has(leg.id) && leg.seenAt < report.startedAt) gone.push(leg);
+        for (const leg of gone) delete merged.legs[leg.id];
+      }
       // Pointers first, then the document, as intake writes them. A pending copy may have been
       // stored after this run's read of them, so each added leg's is looked up again here, under
       // the node's lease, where no batch is writing one: on memory and fs the copy answers that
       // read, where a delete of every added leg's was a store call (and a journal line) per leg.
-      const waiting = await Promise.all(added.map((leg) => state.getPending(nodeKey, leg.id)));
-      await Promise.all([
-        ...added.map((leg) => state.putLegCall(nodeKey, leg.id, callId)),
-        ...added.filter((_, i) => waiting[i] !== undefined).map((leg) => state.deletePending(nodeKey, leg.id)),
-        ...gone.map((leg) => state.deleteLegCall(nodeKey, leg.id)),
-      ]);
+      const writes: Promise<unknown>[] = [];
+      for (const leg of added) {
+        writes.push(
+          state.putLegCall(nodeKey, leg.id, callId),
+          state.getPending(nodeKey, leg.id).then((waiting) => waiting && state.deletePending(nodeKey, leg.id)),
+        );
+      }
+      for (const leg of gone) writes.push(state.deleteLegCall(nodeKey, leg.id));
+      await Promise.all(writes);
       report.legsAdded += added.length;
       report.legsRemoved += gone.length;
       if (!doc) report.callsAdded++;
@@ -228,7 +240,7 @@ export function createReconciler(deps: {
     if (isUnresolved(nodeKey)) await deps.nodeKeys.add(nodeKey);
     ctx.meetings.add(meetingId);
     const adopted = await mutex.run(`meeting:${meetingId}`, () =>
-      adoptMessage({ state, node: node.name, call: detail, startedAt: report.startedAt, own: (t) => isOwnText(t, policy), log }),
+      adoptMessage({ state, node: node.name, call: detail, startedAt: report.startedAt, own: ownText, log }),
     );
     if (adopted) report.messagesCorrected++;
   }
@@ -238,9 +250,9 @@ export function createReconciler(deps: {
    * leg list was read. One such leg must not cost its whole call this run (its meeting's banner
    * would wait for the next one).
    */
-  async function legDetail(node: CmsNode, legId: string, nodeKey: string, seenAt: number): Promise<LegFact | undefined> {
+  async function legDetail(node: CmsNode, legId: string, nodeKey: string, callId: string, seenAt: number, since: string): Promise<LegFact | undefined> {
     try {
-      return legFromApi(await cms.getCallLeg(node, legId), nodeKey, seenAt);
+      return legFromApi(await cms.getCallLeg(node, legId), nodeKey, callId, seenAt, since);
     } catch (err) {
       if (err instanceof CmsError && err.kind === "gone") return undefined;
       throw err;
