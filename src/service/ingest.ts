@@ -4,6 +4,7 @@
  */
 import type { Batch, CdrRecord } from "../core/records.ts";
 import { absentSignature, bannerSignature } from "../core/banner.ts";
+import { idRecord, withId, withoutId, type IdRecord } from "../core/id-record.ts";
 import type { CallFact, LegFact, Policy } from "../core/model.ts";
 import { callFromStart, describeLeg, legFromStart, legFromUpdate, stubCall } from "../core/transitions.ts";
 import { meetingIdOf } from "../store/keys.ts";
@@ -123,7 +124,7 @@ async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now
     case "callStart": {
       const doc = await uow.call(rec.call.id);
       const call = callFromStart(rec, nodeKey, now);
-      uow.putCall({ ...doc, call, legs: doc?.legs ?? {} }, doc?.call);
+      uow.putCall({ ...doc, call, legs: doc?.legs ?? idRecord() }, doc?.call);
       const moved = doc && !doc.call.stub && meetingIdOf(doc.call) !== meetingIdOf(call);
       const also = moved ? { call: doc.call, cause: `call ${call.id} moved to another meeting` } : undefined;
       return { call, cause: `call ${call.id} started`, also };
@@ -155,9 +156,7 @@ async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now
       }
       if (existing.callId) {
         const doc = (await uow.call(existing.callId))!;
-        const legs = { ...doc.legs };
-        delete legs[rec.legId];
-        uow.putCall({ call: doc.call, legs, ended: recentlyEnded(doc.ended, rec.legId, now) }, doc.call);
+        uow.putCall({ call: doc.call, legs: withoutId(doc.legs, rec.legId), ended: recentlyEnded(doc.ended, rec.legId, now) }, doc.call);
         uow.setLegCall(rec.legId, null);
         return { call: doc.call, cause: `${describeLeg(existing.leg)} left${rec.reason ? ` (${rec.reason})` : ""}` };
       }
@@ -170,9 +169,11 @@ async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now
 /** Long enough to outlast any reconcile run that could have listed the leg before it left. */
 const ENDED_MEMORY_MS = 10 * 60 * 1000;
 
-function recentlyEnded(ended: Record<string, number> | undefined, legId: string, now: number): Record<string, number> {
-  const kept = Object.entries(ended ?? {}).filter(([, at]) => at > now - ENDED_MEMORY_MS);
-  return Object.fromEntries([...kept, [legId, now]]);
+function recentlyEnded(ended: IdRecord<number> | undefined, legId: string, now: number): IdRecord<number> {
+  const kept = idRecord<number>();
+  if (ended) for (const id of Object.keys(ended)) if (ended[id]! > now - ENDED_MEMORY_MS) kept[id] = ended[id]!;
+  kept[legId] = now;
+  return kept;
 }
 
 interface FoundLeg {
@@ -211,9 +212,7 @@ async function placeLeg(
   let left: CallFact | undefined;
   if (was?.callId && was.callId !== leg.callId) {
     const old = (await uow.call(was.callId))!;
-    const legs = { ...old.legs };
-    delete legs[leg.id];
-    uow.putCall({ ...old, legs }, old.call);
+    uow.putCall({ ...old, legs: withoutId(old.legs, leg.id) }, old.call);
     left = old.call;
   }
   if (!leg.callId) {
@@ -225,6 +224,6 @@ async function placeLeg(
   if (was?.callId !== leg.callId) uow.setLegCall(leg.id, leg.callId);
   const doc = await uow.call(leg.callId);
   const call = doc?.call ?? stubCall(leg.callId, leg.nodeKey, time, now);
-  uow.putCall({ ...doc, call, legs: { ...doc?.legs, [leg.id]: leg } }, doc?.call);
+  uow.putCall({ ...doc, call, legs: withId(doc?.legs, leg.id, leg) }, doc?.call);
   return { call, left };
 }

@@ -11,6 +11,7 @@
 import type { ApiCallSummary, CmsClient, CmsNode } from "../cms/client.ts";
 import { CmsError } from "../cms/errors.ts";
 import { isOwnText } from "../core/banner.ts";
+import { idRecord } from "../core/id-record.ts";
 import type { LegFact, Policy } from "../core/model.ts";
 import { isUnresolved, meetingIdOf } from "../store/keys.ts";
 import type { CallDoc, StateStore } from "../store/state.ts";
@@ -200,7 +201,7 @@ export function createReconciler(deps: {
     const meetingId = await mutex.run(nodeKey, async () => {
       const doc = (await state.getCall(nodeKey, callId)) ?? undefined;
       const call = callFromApi(detail, nodeKey, doc, seenAt, since);
-      const merged: CallDoc = { ...doc, call, legs: { ...doc?.legs } };
+      const merged: CallDoc = { ...doc, call, legs: idRecord(doc?.legs) };
       // Already known, or left after the list was fetched (a leg we knew, or one whose end came
       // before we stored it): the CDR is newer than our list.
       const added: LegFact[] = [];

@@ -18,6 +18,7 @@
  * A field with a default but no value is written as null. Reading is tolerant: a missing field
  * takes its default, an unknown one is ignored, and a value that is not an object is no document.
  */
+import { idRecord } from "../core/id-record.ts";
 import type { CallFact, FactSource, LegFact } from "../core/model.ts";
 import { packId, unpackId } from "./id-codec.ts";
 import type { CallDoc } from "./state.ts";
@@ -107,7 +108,7 @@ export function decodeCall(raw: unknown, nodeKey: string, callId: string): CallD
   if (r.m !== undefined) call.correlator = unpackId(r.m);
   if (r.u !== undefined) call.tenant = unpackId(r.u);
   if (r.x) call.stub = true;
-  const legs: Record<string, LegFact> = {};
+  const legs = idRecord<LegFact>();
   for (const [packed, leg] of Object.entries(isObject(r.l) ? r.l : {})) {
     const legId = unpackId(packed);
     const fact = decodeLeg(isObject(leg) ? leg : {}, legId, nodeKey, call);
@@ -115,7 +116,9 @@ export function decodeCall(raw: unknown, nodeKey: string, callId: string): CallD
     legs[legId] = fact;
   }
   if (!isObject(r.e)) return { call, legs };
-  return { call, legs, ended: Object.fromEntries(Object.entries(r.e).map(([packed, ms]) => [unpackId(packed), ms])) };
+  const ended = idRecord<number>();
+  for (const [packed, ms] of Object.entries(r.e)) ended[unpackId(packed)] = ms;
+  return { call, legs, ended };
 }
 
 /** A leg waiting for its call (`p:` keys): the same fields, with its call id if it named one. */
