@@ -4,6 +4,7 @@
  * carries the CMS_CA_FILE trust.
  */
 import { readFileSync } from "node:fs";
+import { createSecureContext } from "node:tls";
 import { Agent } from "undici";
 import type { CmsTransportOptions } from "../cms/client.ts";
 import type { Config } from "../config.ts";
@@ -15,10 +16,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Record<strin
   return mergeSettings(file ? parseConfigFile(readFileSync(file, "utf8"), file) : {}, env);
 }
 
-/** One keep-alive pool for all CMS nodes; trusts CMS_CA_FILE, or nothing at all if told to. */
+/**
+ * One keep-alive pool for all CMS nodes; trusts CMS_CA_FILE, or nothing at all if told to. The
+ * CA goes in as one secure context: given as `ca`, every new connection built its own from the
+ * PEM (about 0.5 ms each, 32 of them at the start of a reconcile).
+ */
 function cmsDispatcher(config: Config): Agent {
   const connect = config.cms.caFile
-    ? { ca: readFileSync(config.cms.caFile, "utf8") }
+    ? { secureContext: createSecureContext({ ca: readFileSync(config.cms.caFile, "utf8") }) }
     : config.cms.tlsInsecure
       ? { rejectUnauthorized: false }
       : {};

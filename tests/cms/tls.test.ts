@@ -4,7 +4,10 @@ import { strict as assert } from "node:assert";
 import { rm } from "node:fs/promises";
 import { after, before, test } from "node:test";
 import { Agent } from "undici";
+import { createCmsClient } from "../../src/cms/client.ts";
 import { CmsError } from "../../src/cms/errors.ts";
+import { loadConfig } from "../../src/config.ts";
+import { cmsTransport } from "../../src/runtime/node-settings.ts";
 import { createSimCluster, serveSimNode, type ServedNode, type SimNode } from "../../src/sim/index.ts";
 import { makeTestCa, type TestCa } from "../helpers/tls.ts";
 import { overEachExchange, PASSWORD, shownOf, testClient, USERNAME } from "./fixture.ts";
@@ -54,4 +57,27 @@ overEachExchange((via) => {
       assert.equal(shownOf(err).includes(secret), false, "a secret leaked into the error");
     }
   });
+});
+
+test("the Node entry's transport trusts CMS_CA_FILE, and a node signed by another CA is refused", async () => {
+  const other = await makeTestCa();
+  try {
+    const node = { name: "cb-a", baseUrl: served.url };
+    const clientTrusting = (caFile: string) => {
+      const loaded = loadConfig({ CMS_NODES: `cb-a=${served.url}`, CMS_USERNAME: USERNAME, CMS_PASSWORD: PASSWORD, CMS_CA_FILE: caFile, CDR_TOKEN: "t".repeat(32) });
+      if (!loaded.ok) throw new Error(loaded.errors.join("; "));
+      return createCmsClient({ username: USERNAME, password: PASSWORD, transport: cmsTransport(loaded.config), retry: { attempts: 1 } });
+    };
+    const { call } = sim.startCall({ name: "Trust check" });
+    const trusting = clientTrusting(ca.caFile);
+    // Several connections at once, all made from the one secure context.
+    const calls = await Promise.all(Array.from({ length: 6 }, () => trusting.getCall(node, call.id)));
+    assert.deepEqual(new Set(calls.map((c) => c.id)), new Set([call.id]));
+
+    const err = await clientTrusting(other.caFile).listCalls(node).catch((e: unknown) => e);
+    assert.ok(err instanceof CmsError);
+    assert.equal(err.kind, "unreachable");
+  } finally {
+    await rm(other.dir, { recursive: true, force: true });
+  }
 });
