@@ -12,11 +12,9 @@
  */
 export type IdRecord<T> = Record<string, T>;
 
-const empty = <T>() => Object.setPrototypeOf(Object.create(null), Object.prototype) as IdRecord<T>;
-
 /** An empty record, or a copy of `from`. */
 export function idRecord<T>(from?: IdRecord<T>): IdRecord<T> {
-  const out = empty<T>();
+  const out = Object.setPrototypeOf(Object.create(null), Object.prototype) as IdRecord<T>;
   if (from) for (const id of Object.keys(from)) out[id] = from[id]!;
   return out;
 }
@@ -28,9 +26,9 @@ export function withId<T>(from: IdRecord<T> | undefined, id: string, value: T): 
   return out;
 }
 
-/** A copy of `from` without `id`. */
+/** A copy of `from` without `id`. A delete leaves a hash table one (it is what makes a literal one). */
 export function withoutId<T>(from: IdRecord<T>, id: string): IdRecord<T> {
-  const out = empty<T>();
-  for (const key of Object.keys(from)) if (key !== id) out[key] = from[key]!;
+  const out = idRecord(from);
+  delete out[id];
   return out;
 }
