@@ -56,9 +56,14 @@ function roleOf(leg: LegFact, policy: Policy): LegRole {
 
 export function decideBanner(input: { names: string[]; legs: LegFact[] }, policy: Policy): BannerDecision {
   const restricted = input.names.some((name) => isRestricted(name, policy));
-  const participants = input.legs.map((leg) => ({ leg, role: roleOf(leg, policy) }));
+  // Pushed, not made by map (core/pushed.ts).
+  const participants: BannerDecision["participants"] = [];
   const counts: Record<ParticipantClass, number> = { external: 0, internal: 0, secure: 0 };
-  for (const { role } of participants) if (role.participant) counts[role.class]++;
+  for (const leg of input.legs) {
+    const role = roleOf(leg, policy);
+    participants.push({ leg, role });
+    if (role.participant) counts[role.class]++;
+  }
 
   const template = policy.mode === "levels" ? levelsText(restricted, counts, policy.texts) : externalText(restricted, counts, policy.texts);
   const banner = template === null

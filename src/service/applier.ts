@@ -7,6 +7,7 @@
 import type { CmsClient, CmsNode } from "../cms/client.ts";
 import { CmsError } from "../cms/errors.ts";
 import type { Banner, BannerChange, Policy } from "../core/model.ts";
+import { mapPushed } from "../core/pushed.ts";
 
 export type { BannerChange };
 import type { AppliedRecord, CallDoc, StateStore } from "../store/state.ts";
@@ -74,14 +75,17 @@ export function createApplier(deps: ApplierDeps) {
 
   async function applyMeetingNow(meetingId: string, cause: () => string) {
     const meeting = await loadMeeting(state, meetingId, await deps.nodeKeys.list(), policy);
-    const placed = await Promise.allSettled(meeting.calls.map((doc) => nodeOf(doc)));
-    const found = placed.flatMap((p, i) => (p.status === "fulfilled" ? [{ doc: meeting.calls[i]!, node: p.value }] : []));
+    // Arrays made by push (core/pushed.ts).
+    const placed = await Promise.allSettled(mapPushed(meeting.calls, (doc) => nodeOf(doc)));
+    const found: { doc: CallDoc; node: CmsNode }[] = [];
+    const outcomes: PromiseSettledResult<unknown>[] = [];
+    placed.forEach((p, i) => {
+      if (p.status === "fulfilled") found.push({ doc: meeting.calls[i]!, node: p.value });
+      else outcomes.push(p);
+    });
     // What we last applied on every node-call of the meeting, in one read.
-    const applied = await state.getAppliedMany(found.map((f) => ({ node: f.node.name, callId: f.doc.call.id })));
-    const outcomes = [
-      ...placed.filter((p) => p.status === "rejected"),
-      ...(await Promise.allSettled(found.map((f, i) => applyCall(meeting, f.doc, f.node, applied[i], cause)))),
-    ];
+    const applied = await state.getAppliedMany(mapPushed(found, (f) => ({ node: f.node.name, callId: f.doc.call.id })));
+    for (const o of await Promise.allSettled(mapPushed(found, (f, i) => applyCall(meeting, f.doc, f.node, applied[i], cause)))) outcomes.push(o);
     if (outcomes.some((o) => o.status === "fulfilled" && o.value === "gone")) {
       queue.add({ kind: "meeting", meetingId }, "a call of the meeting is gone");
     }

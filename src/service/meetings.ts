@@ -3,7 +3,8 @@
  * with all their legs — and the banner the policy wants for it.
  */
 import { decideBanner } from "../core/banner.ts";
-import type { Policy } from "../core/model.ts";
+import { filterPushed } from "../core/pushed.ts";
+import type { LegFact, Policy } from "../core/model.ts";
 import { meetingIdOf } from "../store/keys.ts";
 import type { CallDoc, StateStore } from "../store/state.ts";
 
@@ -14,21 +15,21 @@ export interface Meeting {
 }
 
 export function decideMeeting(id: string, calls: CallDoc[], policy: Policy): Meeting {
-  const decision = decideBanner(
-    {
-      names: calls.map((c) => c.call.name),
-      legs: calls.flatMap((c) => Object.values(c.legs)),
-    },
-    policy,
-  );
-  return { id, calls, decision };
+  // Pushed, not made by map and flatMap (core/pushed.ts).
+  const names: string[] = [];
+  const legs: LegFact[] = [];
+  for (const c of calls) {
+    names.push(c.call.name);
+    for (const leg of Object.values(c.legs)) legs.push(leg);
+  }
+  return { id, calls, decision: decideBanner({ names, legs }, policy) };
 }
 
 export async function loadMeeting(state: StateStore, meetingId: string, nodeKeys: string[], policy: Policy): Promise<Meeting> {
   const refs = await state.meetingCalls(meetingId, nodeKeys);
   const docs = await state.getCalls(refs);
   // A list entry can outlive its document by a crash between two writes; the document decides.
-  const calls = docs.filter((d): d is CallDoc => Boolean(d && !d.call.stub && meetingIdOf(d.call) === meetingId));
+  const calls = filterPushed(docs, (d): d is CallDoc => Boolean(d && !d.call.stub && meetingIdOf(d.call) === meetingId));
   return decideMeeting(meetingId, calls, policy);
 }
 

@@ -62,7 +62,10 @@ export function createMeetingIndex(readCalls: () => Promise<MeetingCall[]>, clea
     /** The meeting's calls on each of `nodeKeys`, node by node. */
     async calls(meetingId: string, nodeKeys: string[]): Promise<{ nodeKey: string; callId: string }[]> {
       await index.ready();
-      return nodeKeys.flatMap((nodeKey) => (lists.get(listKey(meetingId, nodeKey)) ?? []).map((callId) => ({ nodeKey, callId })));
+      // Pushed, not made by flatMap (core/pushed.ts).
+      const calls: { nodeKey: string; callId: string }[] = [];
+      for (const nodeKey of nodeKeys) for (const callId of lists.get(listKey(meetingId, nodeKey)) ?? []) calls.push({ nodeKey, callId });
+      return calls;
     },
     add(c: MeetingCall) {
       add(c);

@@ -7,6 +7,7 @@ import type { Banner, CallFact, LegFact } from "../core/model.ts";
 import { decodeApplied, encodeApplied } from "./applied-codec.ts";
 import { decodeCall, decodeWaitingLeg, encodeWaitingLeg } from "./call-codec.ts";
 import { callText } from "./call-text.ts";
+import { mapPushed } from "../core/pushed.ts";
 import { packId, unpackId } from "./id-codec.ts";
 import { keys, meetingIdOf, nodeAndId } from "./keys.ts";
 import { createLegIndex } from "./leg-index.ts";
@@ -104,8 +105,8 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
    */
   const getMany = async (what: string, ks: string[]): Promise<unknown[]> => {
     if (mirror?.serving) {
-      const known = ks.map((k) => mirror.read(k));
-      if (!known.includes(ASK_STORE)) return known.map(valueOf);
+      const known = mapPushed(ks, (k) => mirror.read(k));
+      if (!known.includes(ASK_STORE)) return mapPushed(known, valueOf);
     }
     // One key (the usual meeting: one call) costs less through getItem than through the batch path.
     if (ks.length === 1) return [await get(ks[0]!)];
@@ -194,11 +195,11 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
     /** Several call documents in one read (one round trip on Redis). */
     async getCalls(refs: { nodeKey: string; callId: string }[]): Promise<(CallDoc | undefined)[]> {
       if (mirror?.serving) {
-        const known = refs.map((r) => callFromCopy(keys.call(r.nodeKey, r.callId), r.nodeKey, r.callId));
+        const known = mapPushed(refs, (r) => callFromCopy(keys.call(r.nodeKey, r.callId), r.nodeKey, r.callId));
         if (!known.includes(ASK_STORE)) return known as (CallDoc | undefined)[];
       }
-      const values = await getMany("read of calls", refs.map((r) => keys.call(r.nodeKey, r.callId)));
-      return values.map((value, i) => decodeCall(value, refs[i]!.nodeKey, refs[i]!.callId));
+      const values = await getMany("read of calls", mapPushed(refs, (r) => keys.call(r.nodeKey, r.callId)));
+      return mapPushed(values, (value, i) => decodeCall(value, refs[i]!.nodeKey, refs[i]!.callId));
     },
 
     // The call id is stored as bare text; packId escapes any id unstorage would read back as a number.
@@ -253,8 +254,8 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
     deleteApplied: (node: string, callId: string) => del(keys.applied(node, callId)),
     /** The applied records of several node-calls in one read. */
     async getAppliedMany(refs: { node: string; callId: string }[]): Promise<(AppliedRecord | undefined)[]> {
-      const values = await getMany("read of applied banners", refs.map((r) => keys.applied(r.node, r.callId)));
-      return values.map((value) => decodeApplied(value));
+      const values = await getMany("read of applied banners", mapPushed(refs, (r) => keys.applied(r.node, r.callId)));
+      return mapPushed(values, (value) => decodeApplied(value));
     },
 
     getHighWater: async (session: string) => (await get<number>(keys.highWater(session))) ?? -1,
