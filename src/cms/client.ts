@@ -109,7 +109,8 @@ export interface CmsSystemStatus {
 }
 
 export interface CmsClient {
-  listCalls(node: CmsNode): Promise<ApiCallSummary[]>;
+  /** Every call on the node; `onPage` is told each page's new calls as soon as it is read. */
+  listCalls(node: CmsNode, onPage?: (calls: ApiCallSummary[]) => void): Promise<ApiCallSummary[]>;
   getCall(node: CmsNode, callId: string): Promise<ApiCall>;
   listCallLegs(node: CmsNode, callId: string): Promise<ApiLegSummary[]>;
   getCallLeg(node: CmsNode, legId: string): Promise<ApiLeg>;
@@ -134,8 +135,8 @@ export function createCmsClient(opts: CmsClientOptions): CmsClient {
     send(node, { method: "GET", path, idempotent: true }, (reply: CmsReply) => read(parseXml(reply.body, root).root));
 
   return {
-    listCalls: (node) =>
-      listAll(send, node, pageSize, { path: `${API}/calls`, list: "calls", item: "call", decode: decode.callSummary }),
+    listCalls: (node, onPage) =>
+      listAll(send, node, pageSize, { path: `${API}/calls`, list: "calls", item: "call", decode: decode.callSummary, onPage, ahead: onPage !== undefined }),
 
     getCall: (node, callId) => get(node, `${API}/calls/${id(callId)}`, "call", decode.call),
 

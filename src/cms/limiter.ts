@@ -3,7 +3,8 @@
  * outstanding requests (DOMAIN §6.8), so every method shares one bound per node. Waiters are
  * served first come, first served, except that writes go before reads: a banner write is what
  * the reads are for, and a reconcile queues hundreds of reads per node at once, which would
- * otherwise hold every banner back until the last of them was answered.
+ * otherwise hold every banner back until the last of them was answered. The pages of a
+ * reconcile's call list go ahead too (transport.ts, `ahead`): each page feeds reads of its own.
  */
 
 export interface Limiter {

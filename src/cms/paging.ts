@@ -15,6 +15,13 @@ export interface ListSpec<T> {
   list: string;
   item: string;
   decode: (el: XmlElement) => T;
+  /**
+   * Told each page's items not seen on an earlier page, as soon as the page is read: a caller
+   * that has work to do per item starts it while the rest of the list is read.
+   */
+  onPage?: (fresh: T[]) => void;
+  /** The pages go ahead of the node's waiting reads (limiter.ts): the list feeds the rest. */
+  ahead?: boolean;
 }
 
 interface Page<T> {
@@ -33,20 +40,21 @@ export async function listAll<T extends { id: string }>(
   for (;;) {
     const page: Page<T> = await send(
       node,
-      { method: "GET", path: `${spec.path}?offset=${offset}&limit=${pageSize}`, idempotent: true },
+      { method: "GET", path: `${spec.path}?offset=${offset}&limit=${pageSize}`, idempotent: true, ahead: spec.ahead },
       (reply) => readPage(reply.body, spec),
     );
-    let fresh = 0;
+    const fresh: T[] = [];
     for (const item of page.items) {
-      if (!byId.has(item.id)) fresh++;
+      if (!byId.has(item.id)) fresh.push(item);
       byId.set(item.id, item);
     }
+    if (fresh.length) spec.onPage?.(fresh);
     offset += page.items.length;
     if (page.items.length === 0) break;
     if (page.total !== undefined && offset >= page.total) break;
     // A page with nothing new means the server is not paging the way we ask (or lacks
     // `total`); stopping here, rather than asking forever, leaves the rest to the next reconcile.
-    if (fresh === 0) break;
+    if (fresh.length === 0) break;
   }
   return [...byId.values()];
 }

@@ -22,6 +22,8 @@ export interface CmsRequest {
    * CMS said it is busy, because after a timeout or a reset it may already have been carried out.
    */
   idempotent: boolean;
+  /** Ahead of the node's waiting reads, as writes are (a list whose pages feed other requests). */
+  ahead?: boolean;
 }
 
 export type CmsReply = ExchangeReply;
@@ -92,8 +94,9 @@ export function createTransport(opts: CmsClientOptions): Send {
       policy,
       { sleep, random },
       // The slot is held per attempt, not across the backoff sleep, so a retrying request
-      // does not keep other work for that node waiting. Writes wait ahead of reads (limiter.ts).
-      (n) => limiter.run(node.name, () => attempt(node, req, decode, n), req.method !== "GET"),
+      // does not keep other work for that node waiting. Writes, and reads marked `ahead`, wait
+      // ahead of the other reads (limiter.ts).
+      (n) => limiter.run(node.name, () => attempt(node, req, decode, n), req.method !== "GET" || req.ahead === true),
       req.idempotent ? retryable : (err) => err instanceof CmsError && err.kind === "busy",
     );
 }

@@ -46,6 +46,12 @@ interface RunContext {
   meetings: Set<string>;
 }
 
+/** Told of each listed call's meeting when the call is listed, and when it is stored or skipped. */
+interface Tally {
+  listed(meetingId: string): void;
+  done(meetingId: string): void;
+}
+
 /**
  * Calls read at once per node during a run: as many as the node's limiter lets requests through.
  * Each call asks 2 requests and then 5, so 8 calls keep the 8 slots busy; more only wait in the
@@ -91,25 +97,31 @@ export function createReconciler(deps: {
       const node = await resolver.resolve(doc.call.nodeKey, doc.call.id).catch(() => undefined);
       if (node) byNode.set(node.name, [...(byNode.get(node.name) ?? []), doc]);
     }
-    // Every node's list comes first, and the calls they no longer list are dropped, so that a
-    // meeting can be decided as soon as the last of its live calls is read (below).
-    const lists = await Promise.all(deps.nodes.map((node) => listNode(node, byNode.get(node.name) ?? [], ctx)));
-    const left = new Map<string, number>();
-    for (const live of lists) for (const c of live?.calls ?? []) left.set(meetingIdOf(c), (left.get(meetingIdOf(c)) ?? 0) + 1);
-    // A meeting goes to the applier once every call listed for it is stored, not at the end of
-    // the run: its banners go out while the rest is read (writes wait ahead of reads, see
-    // cms/limiter.ts), and its call documents are still among the recently written
-    // (store/recent-docs.ts) when the applier reads them. Never before: a meeting decided on
-    // part of its calls could get a banner that the rest then changes.
+    // A meeting goes to the applier once every node's list is read and every call listed for it
+    // is stored, not at the end of the run: its banners go out while the rest is read (writes
+    // wait ahead of reads, see cms/limiter.ts), and its call documents are still among the
+    // recently written (store/recent-docs.ts) when the applier reads them. Never before: a
+    // meeting decided on part of its calls could get a banner that the rest then changes.
+    const unread = new Map<string, number>();
     const handed = new Set<string>();
-    const readOne = (meetingId: string) => {
-      const n = (left.get(meetingId) ?? 1) - 1;
-      left.set(meetingId, n);
-      if (n > 0 || !ctx.meetings.has(meetingId)) return;
+    let listsRead = false;
+    const hand = (meetingId: string) => {
+      if (!listsRead || (unread.get(meetingId) ?? 0) > 0 || handed.has(meetingId) || !ctx.meetings.has(meetingId)) return;
       handed.add(meetingId);
       deps.applier.enqueue({ kind: "meeting", meetingId }, `reconcile (${reason})`);
     };
-    await Promise.all(lists.map((live, i) => live && reconcileCalls(deps.nodes[i]!, live, ctx, readOne)));
+    const tally: Tally = {
+      listed: (meetingId) => unread.set(meetingId, (unread.get(meetingId) ?? 0) + 1),
+      done(meetingId) {
+        unread.set(meetingId, (unread.get(meetingId) ?? 1) - 1);
+        hand(meetingId);
+      },
+    };
+    const nodeRuns = deps.nodes.map((node) => reconcileNode(node, byNode.get(node.name) ?? [], ctx, tally));
+    await Promise.all(nodeRuns.map((r) => r.listed));
+    listsRead = true;
+    for (const meetingId of unread.keys()) hand(meetingId);
+    await Promise.all(nodeRuns.map((r) => r.done));
     await forgetStalePending(pendingLegs, report);
     // The meetings known at the start (some lost calls), and any whose calls were not all read;
     // calls that CDRs added meanwhile had their meetings queued by intake.
@@ -121,21 +133,71 @@ export function createReconciler(deps: {
     return report;
   }
 
-  /** A node's live calls, once the calls we knew there and it no longer lists are dropped; undefined when it cannot be listed. */
-  async function listNode(node: CmsNode, known: CallDoc[], ctx: RunContext) {
+  /**
+   * One node's part of a run. Its calls are read as their page of the list comes, a few at a
+   * time, while the rest of the list is read: the lists took 0.25 s of the bench's 3.4 s cold
+   * reconcile, with the nodes' request slots idle (docs/performance.md, tenth round). A few at a
+   * time because the node's limiter lets 8 requests through anyway, and a call started only
+   * when there is room finishes in a few round trips, so that meetings are decided, and their
+   * banners set, all through the run rather than all at its end.
+   *
+   * `listed` settles once the list is read and the calls we knew there and it no longer lists
+   * are dropped; `done` once every listed call is stored or skipped. `tally` is told of each call
+   * when it is listed and when it is done. A node whose list fails has no more of its calls read.
+   */
+  function reconcileNode(node: CmsNode, known: CallDoc[], ctx: RunContext, tally: Tally) {
     const { report } = ctx;
-    let live;
-    try {
-      live = await cms.listCalls(node);
-    } catch (err) {
-      report.failedNodes.push(node.name);
-      log.warn("reconcile: node unreachable", { node: node.name, error: errorText(err) });
-      return undefined;
-    }
-    report.calls += live.length;
-    const liveIds = new Set(live.map((c) => c.id));
-    for (const doc of known) if (!liveIds.has(doc.call.id)) await dropEnded(doc, node, report);
-    return { calls: live, known: new Map(known.map((d) => [d.call.id, d])) };
+    const knownById = new Map(known.map((d) => [d.call.id, d]));
+    const queue: ApiCallSummary[] = [];
+    let next = 0;
+    let listing = true;
+    let waiting: (() => void)[] = [];
+    const wake = () => {
+      const woken = waiting;
+      waiting = [];
+      for (const resume of woken) resume();
+    };
+    const listed = cms
+      .listCalls(node, (calls) => {
+        for (const c of calls) {
+          tally.listed(meetingIdOf(c));
+          queue.push(c);
+        }
+        wake();
+      })
+      .then(
+        async (live) => {
+          report.calls += live.length;
+          const liveIds = new Set(live.map((c) => c.id));
+          for (const doc of known) if (!liveIds.has(doc.call.id)) await dropEnded(doc, node, report);
+        },
+        (err: unknown) => {
+          report.failedNodes.push(node.name);
+          log.warn("reconcile: node unreachable", { node: node.name, error: errorText(err) });
+          // Listed but not started: left to the next run, like the rest of the node.
+          for (const c of queue.splice(next)) tally.done(meetingIdOf(c));
+        },
+      )
+      .finally(() => {
+        listing = false;
+        wake();
+      });
+    const worker = async () => {
+      for (;;) {
+        if (next < queue.length) {
+          const c = queue[next++]!;
+          await reconcileCall(node, c.id, knownById.get(c.id), ctx).catch((err) =>
+            log.warn("reconcile: call skipped", { node: node.name, error: errorText(err) }),
+          );
+          tally.done(meetingIdOf(c));
+        } else if (listing) {
+          await new Promise<void>((resume) => waiting.push(resume));
+        } else {
+          return;
+        }
+      }
+    };
+    return { listed, done: Promise.all(Array.from({ length: CALLS_AT_ONCE }, worker)) };
   }
 
   /** Forgets a call the CMS no longer has, unless a CDR stored it after the run began. */
@@ -146,31 +208,6 @@ export function createReconciler(deps: {
       await state.dropCall(fresh, node.name);
       report.callsRemoved++;
     });
-  }
-
-  /**
-   * `readOne` is told each listed call's meeting once the call is stored, or skipped. A few calls
-   * at a time: the node's limiter lets 8 requests through anyway, and a call started only when
-   * there is room finishes in a few round trips, so that meetings are decided, and their
-   * banners set, all through the run rather than all at its end.
-   */
-  async function reconcileCalls(
-    node: CmsNode,
-    live: { calls: ApiCallSummary[]; known: Map<string, CallDoc> },
-    ctx: RunContext,
-    readOne: (meetingId: string) => void,
-  ) {
-    let next = 0;
-    const worker = async () => {
-      while (next < live.calls.length) {
-        const c = live.calls[next++]!;
-        await reconcileCall(node, c.id, live.known.get(c.id), ctx).catch((err) =>
-          log.warn("reconcile: call skipped", { node: node.name, error: errorText(err) }),
-        );
-        readOne(meetingIdOf(c));
-      }
-    };
-    await Promise.all(Array.from({ length: CALLS_AT_ONCE }, worker));
   }
 
   async function reconcileCall(node: CmsNode, callId: string, known: CallDoc | undefined, ctx: RunContext) {

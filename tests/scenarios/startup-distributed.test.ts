@@ -46,3 +46,25 @@ test("a restricted meeting on two nodes with its guest on the slower one: one PU
     b.latencyMs = 0;
   }
 });
+
+test("a node's calls are read while the rest of its list is still being read", async () => {
+  const own = await startSimCluster(["cb-p"]);
+  const p = own.cluster.node("cb-p");
+  // Five pages at the simulator's cap of 10, each answer 40 ms late: the list alone takes 0.2 s.
+  const calls = Array.from({ length: 50 }, (_, i) => p.startCall({ name: `Room ${i}` }));
+  for (const { call } of calls) p.addLeg(call.id, { displayName: "Guest", type: "acano", subType: "webApp" });
+  p.latencyMs = 40;
+  const svc = await startService({ ...own.env, STORAGE: "memory" });
+  try {
+    await eventually(() => calls.every(({ call }) => call.message?.text === "External Participant(s) in Meeting"), { what: "every call's banner", timeoutMs: 20_000 });
+    const gets = p.requests.log.filter((r) => r.method === "GET").map((r) => r.path);
+    const lastPage = gets.findLastIndex((path) => path.startsWith("/api/v1/calls?"));
+    const firstDetail = gets.findIndex((path) => /^\/api\/v1\/calls\/[^/?]+$/.test(path));
+    assert.ok(gets.filter((path) => path.startsWith("/api/v1/calls?")).length >= 5, "the list took several pages");
+    assert.ok(firstDetail !== -1 && firstDetail < lastPage, `a call was read before the list's last page was answered (first call read #${firstDetail}, last page #${lastPage})`);
+    assert.equal(p.puts.length, 50, "one PUT per call");
+  } finally {
+    await svc.stop();
+    await own.close();
+  }
+});
