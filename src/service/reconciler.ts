@@ -21,6 +21,7 @@ import { errorText, type Logger } from "./log.ts";
 import type { NodeKeys } from "./node-keys.ts";
 import type { NodeResolver } from "./node-resolver.ts";
 import { callFromApi, legFromApi } from "./api-facts.ts";
+import { createFedQueue } from "./fed-queue.ts";
 import { adoptMessage } from "./reconcile-message.ts";
 import type { UnseenLegEnds } from "./unseen-leg-ends.ts";
 
@@ -148,25 +149,20 @@ export function createReconciler(deps: {
   function reconcileNode(node: CmsNode, known: CallDoc[], ctx: RunContext, tally: Tally) {
     const { report } = ctx;
     const knownById = new Map(known.map((d) => [d.call.id, d]));
-    const queue: ApiCallSummary[] = [];
-    let next = 0;
-    let listing = true;
-    let waiting: (() => void)[] = [];
-    const wake = () => {
-      const woken = waiting;
-      waiting = [];
-      for (const resume of woken) resume();
-    };
+    const calls = createFedQueue<ApiCallSummary>(CALLS_AT_ONCE, async (c) => {
+      await reconcileCall(node, c.id, knownById.get(c.id), ctx).catch((err) =>
+        log.warn("reconcile: call skipped", { node: node.name, error: errorText(err) }),
+      );
+      tally.done(meetingIdOf(c));
+    });
     const listed = cms
-      .listCalls(node, (calls) => {
-        for (const c of calls) {
-          tally.listed(meetingIdOf(c));
-          queue.push(c);
-        }
-        wake();
+      .listCalls(node, (page) => {
+        for (const c of page) tally.listed(meetingIdOf(c));
+        calls.add(page);
       })
       .then(
         async (live) => {
+          calls.end();
           report.calls += live.length;
           const liveIds = new Set(live.map((c) => c.id));
           for (const doc of known) if (!liveIds.has(doc.call.id)) await dropEnded(doc, node, report);
@@ -175,29 +171,10 @@ export function createReconciler(deps: {
           report.failedNodes.push(node.name);
           log.warn("reconcile: node unreachable", { node: node.name, error: errorText(err) });
           // Listed but not started: left to the next run, like the rest of the node.
-          for (const c of queue.splice(next)) tally.done(meetingIdOf(c));
+          for (const c of calls.cancel()) tally.done(meetingIdOf(c));
         },
-      )
-      .finally(() => {
-        listing = false;
-        wake();
-      });
-    const worker = async () => {
-      for (;;) {
-        if (next < queue.length) {
-          const c = queue[next++]!;
-          await reconcileCall(node, c.id, knownById.get(c.id), ctx).catch((err) =>
-            log.warn("reconcile: call skipped", { node: node.name, error: errorText(err) }),
-          );
-          tally.done(meetingIdOf(c));
-        } else if (listing) {
-          await new Promise<void>((resume) => waiting.push(resume));
-        } else {
-          return;
-        }
-      }
-    };
-    return { listed, done: Promise.all(Array.from({ length: CALLS_AT_ONCE }, worker)) };
+      );
+    return { listed, done: calls.done };
   }
 
   /** Forgets a call the CMS no longer has, unless a CDR stored it after the run began. */
