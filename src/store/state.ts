@@ -4,14 +4,14 @@
  */
 import type { Storage } from "unstorage";
 import type { Banner, CallFact, LegFact } from "../core/model.ts";
+import { mapPushed } from "../core/pushed.ts";
 import { decodeApplied, encodeApplied } from "./applied-codec.ts";
 import { decodeCall, decodeWaitingLeg, encodeWaitingLeg } from "./call-codec.ts";
 import { callText } from "./call-text.ts";
-import { mapPushed } from "../core/pushed.ts";
 import { packId, unpackId } from "./id-codec.ts";
 import { keys, meetingIdOf, nodeAndId } from "./keys.ts";
 import { createLegIndex } from "./leg-index.ts";
-import { createMeetingIndex } from "./meeting-index.ts";
+import { createMeetingIndex, type MeetingCall } from "./meeting-index.ts";
 import { ASK_STORE, createMirror, heldForm, JsonText, storedForm, valueOf } from "./mirror.ts";
 import { createRecentDocs, freezeDoc } from "./recent-docs.ts";
 
@@ -161,7 +161,7 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
     mirror &&
     createMeetingIndex(
       async () =>
-        (await allCalls()).flatMap((doc) => (doc.call.stub ? [] : [{ meetingId: meetingIdOf(doc.call), nodeKey: doc.call.nodeKey, callId: doc.call.id }])),
+        (await allCalls()).flatMap((doc) => (doc.call.stub ? [] : [meetingCallOf(doc.call)])),
       removeAll(keys.meetingCallsPrefix, "meeting lists"),
     );
   // Built as soon as the copy is, so that the first batch does not wait for them; a failure is
@@ -229,14 +229,14 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
     },
     // The lists hold packed ids: packing is one-to-one, so comparing packed ids compares the ids.
     async addMeetingCall(call: CallFact) {
-      if (meetingIndex) return meetingIndex.add({ meetingId: meetingIdOf(call), nodeKey: call.nodeKey, callId: call.id });
+      if (meetingIndex) return meetingIndex.add(meetingCallOf(call));
       const key = keys.meetingCalls(meetingIdOf(call), call.nodeKey);
       const ids = packedList(await get(key));
       const id = packId(call.id);
       if (!ids.includes(id)) await set(key, [...ids, id]);
     },
     async removeMeetingCall(call: CallFact) {
-      if (meetingIndex) return meetingIndex.remove({ meetingId: meetingIdOf(call), nodeKey: call.nodeKey, callId: call.id });
+      if (meetingIndex) return meetingIndex.remove(meetingCallOf(call));
       const key = keys.meetingCalls(meetingIdOf(call), call.nodeKey);
       const id = packId(call.id);
       const ids = packedList(await get(key)).filter((other) => other !== id);
@@ -285,6 +285,11 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
       if ((await fromStore<number>("health")) !== now) throw new StoreError("store ping read back a different value");
     },
   };
+}
+
+/** Where a call's document places it in the meeting index. */
+function meetingCallOf(call: CallFact): MeetingCall {
+  return { meetingId: meetingIdOf(call), nodeKey: call.nodeKey, callId: call.id };
 }
 
 function asString(value: unknown): string | undefined {
