@@ -8,6 +8,7 @@ import { mapPushed } from "../core/pushed.ts";
 import { decodeApplied, encodeApplied } from "./applied-codec.ts";
 import { decodeCall, decodeWaitingLeg, encodeWaitingLeg } from "./call-codec.ts";
 import { callText } from "./call-text.ts";
+import { driverAccess } from "./driver-access.ts";
 import { packId, unpackId } from "./id-codec.ts";
 import { keys, meetingIdOf, nodeAndId } from "./keys.ts";
 import { createLegIndex } from "./leg-index.ts";
@@ -65,6 +66,7 @@ export interface StateStoreOptions {
 export function createStateStore(storage: Storage, opts: StateStoreOptions = {}) {
   const mirror = opts.soleWriter ? createMirror(storage, opts.onMirrorFailed ?? (() => {})) : undefined;
   const recent = mirror && createRecentDocs();
+  const driver = driverAccess(storage);
   const fromStore = <T>(key: string) =>
     guard(`read of ${key}`, async () => {
       const value = await storage.getItem<T>(key);
@@ -87,13 +89,13 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
   /** `learnt` is told the held form once the copy has learnt it. */
   const set = (key: string, value: unknown, learnt?: (held: unknown) => void) => {
     const held = mirror ? heldForm(value) : value;
-    return mirrored(key, guard(`write of ${key}`, () => storage.setItem(key, storedForm(held) as never)), () => {
+    return mirrored(key, guard(`write of ${key}`, () => driver.setItem(key, storedForm(held))), () => {
       mirror!.wrote(key, held);
       learnt?.(held);
     });
   };
   const del = (key: string) =>
-    mirrored(key, guard(`delete of ${key}`, () => storage.removeItem(key)), () => {
+    mirrored(key, guard(`delete of ${key}`, () => driver.removeItem(key)), () => {
       mirror!.removed(key);
       recent?.drop(key);
     });

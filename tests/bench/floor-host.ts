@@ -4,7 +4,8 @@
  *
  * Receiving (floor.ts): the least per CDR. @hono/node-server and Hono take the POST;
  * parseCdrBatch reads it (our plain-XML reader, fast-xml-parser with its validator for a body
- * that is not plain, valibot); one unstorage memory write per record keeps what it said; a
+ * that is not plain, valibot); one unstorage memory write per record keeps what it said (straight
+ * to the driver, as the service writes: store/driver-access.ts); a
  * guest's arrival and departure each cost one banner PUT through
  * our CMS client (undici exchange), after the answer. No meeting is looked up, no banner decided,
  * no audit kept: what the service costs above this is what its own logic costs.
@@ -24,12 +25,13 @@ import { defaultTexts } from "../../src/core/banner.ts";
 import { loadConfig } from "../../src/config.ts";
 import { parseCdrBatch } from "../../src/core/parse-cdr.ts";
 import { cmsTransport } from "../../src/runtime/node-settings.ts";
+import { driverAccess } from "../../src/store/driver-access.ts";
 import { answerRequests, processCpuMs, type HostRequest } from "./host-protocol.ts";
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) throw new Error(`floor host: ${loaded.errors.join("; ")}`);
 const config = loaded.config;
-const storage = createStorage({ driver: memoryDriver() });
+const storage = driverAccess(createStorage({ driver: memoryDriver() }));
 const cms = createCmsClient({ username: config.cms.username, password: config.cms.password, transport: cmsTransport(config) });
 // The text the bench's simulator watches for.
 const banner = { text: defaultTexts.external, position: config.policy.position, duration: config.policy.duration };

@@ -81,12 +81,17 @@ async function storeSizes(): Promise<StoreSizes> {
   return { keys: keys.length, bytes, byClass };
 }
 
-/** Counts what the service asks of its store, per method, so a phase can be put per record. */
+/**
+ * Counts what the service asks of its store, per method, so a phase can be put per record. Counted
+ * at the driver, which every call reaches whether it went through unstorage's Storage or straight
+ * (store/driver-access.ts); a driver without getItems is asked getItem once per key.
+ */
 function countOperations(storage: Storage): Record<string, number> {
   const counts: Record<string, number> = {};
-  const target = storage as unknown as Record<string, (...args: unknown[]) => unknown>;
-  for (const method of ["getItem", "getItems", "setItem", "removeItem", "getKeys"]) {
-    const original = target[method]!.bind(storage);
+  const target = storage.getMount("").driver as unknown as Record<string, ((...args: unknown[]) => unknown) | undefined>;
+  for (const method of ["getItem", "getItems", "setItem", "setItems", "removeItem", "getKeys"]) {
+    const original = target[method]?.bind(target);
+    if (!original) continue;
     counts[method] = 0;
     target[method] = (...args: unknown[]) => {
       counts[method]!++;
