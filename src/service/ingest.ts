@@ -61,15 +61,18 @@ export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: stri
     result.work.set(key, { item, cause: c.events.length > 3 ? `${shown} (+${c.events.length - 3} more)` : shown });
   };
 
+  const fresh: CdrRecord[] = [];
   for (const rec of batch.records) {
     result.recordsMissing += rec.missing;
-    if (batch.session && rec.correlatorIndex <= highWater) {
-      result.duplicates++;
-      continue;
-    }
+    if (batch.session && rec.correlatorIndex <= highWater) result.duplicates++;
+    else fresh.push(rec);
+  }
+  const { callIds, legIds } = readsOf(fresh);
+  await uow.load(callIds, legIds);
+  for (const rec of fresh) {
     newHighWater = Math.max(newHighWater, rec.correlatorIndex);
     result.applied++;
-    const applied = await applyRecord(uow, rec, nodeKey, now);
+    const applied = applyRecord(uow, rec, nodeKey, now);
     touch(applied);
     touch(applied?.also);
   }
@@ -118,11 +121,27 @@ interface Applied {
   minor?: boolean;
 }
 
+/** The calls and legs the records name: with the calls those legs are in, all that applying them reads (UnitOfWork.load). */
+function readsOf(records: CdrRecord[]): { callIds: Set<string>; legIds: Set<string> } {
+  const callIds = new Set<string>();
+  const legIds = new Set<string>();
+  for (const rec of records) {
+    if (rec.type === "callStart") callIds.add(rec.call.id);
+    else if (rec.type === "callEnd") callIds.add(rec.callId);
+    else if (rec.type === "callLegEnd") legIds.add(rec.legId);
+    else {
+      legIds.add(rec.leg.id);
+      if (rec.leg.callId) callIds.add(rec.leg.callId);
+    }
+  }
+  return { callIds, legIds };
+}
+
 /** Applies one record to the unit of work; returns the call whose meeting it changed, if any. */
-async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now: number): Promise<Applied | undefined> {
+function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now: number): Applied | undefined {
   switch (rec.type) {
     case "callStart": {
-      const doc = await uow.call(rec.call.id);
+      const doc = uow.call(rec.call.id);
       const call = callFromStart(rec, nodeKey, now);
       uow.putCall({ ...doc, call, legs: doc?.legs ?? idRecord() }, doc?.call);
       const moved = doc && !doc.call.stub && meetingIdOf(doc.call) !== meetingIdOf(call);
@@ -130,32 +149,32 @@ async function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now
       return { call, cause: `call ${call.id} started`, also };
     }
     case "callEnd": {
-      const doc = await uow.call(rec.callId);
+      const doc = uow.call(rec.callId);
       if (!doc) return undefined;
       uow.endCall(doc);
       return { call: doc.call, cause: `call ${rec.callId} ended` };
     }
     case "callLegStart": {
-      const existing = await findLeg(uow, rec.leg.id, rec.leg.callId);
+      const existing = findLeg(uow, rec.leg.id, rec.leg.callId);
       const leg = legFromStart(existing?.leg, rec, nodeKey, now);
-      const { call, left } = await placeLeg(uow, existing, leg, rec.time, now);
+      const { call, left } = placeLeg(uow, existing, leg, rec.time, now);
       return withLeft(call && { call, cause: `${describeLeg(leg)} joined` }, left, leg);
     }
     case "callLegUpdate": {
-      const existing = await findLeg(uow, rec.leg.id, rec.leg.callId);
+      const existing = findLeg(uow, rec.leg.id, rec.leg.callId);
       const leg = legFromUpdate(existing?.leg, rec, nodeKey, now);
-      const { call, left } = await placeLeg(uow, existing, leg, rec.time, now);
+      const { call, left } = placeLeg(uow, existing, leg, rec.time, now);
       const moved = existing?.callId !== leg.callId;
       return withLeft(call && { call, cause: `${describeLeg(leg)} ${moved ? "joined" : "changed"}`, minor: !moved }, left, leg);
     }
     case "callLegEnd": {
-      const existing = await findLeg(uow, rec.legId);
+      const existing = findLeg(uow, rec.legId);
       if (!existing) {
         uow.unseenLegEnds.push(rec.legId);
         return undefined;
       }
       if (existing.callId) {
-        const doc = (await uow.call(existing.callId))!;
+        const doc = uow.call(existing.callId)!;
         uow.putCall({ call: doc.call, legs: withoutId(doc.legs, rec.legId), ended: recentlyEnded(doc.ended, rec.legId, now) }, doc.call);
         uow.setLegCall(rec.legId, null);
         return { call: doc.call, cause: `${describeLeg(existing.leg)} left${rec.reason ? ` (${rec.reason})` : ""}` };
@@ -181,13 +200,13 @@ interface FoundLeg {
   callId?: string;
 }
 
-async function findLeg(uow: UnitOfWork, legId: string, hintCallId?: string): Promise<FoundLeg | undefined> {
-  const callId = (await uow.legCall(legId)) ?? hintCallId;
+function findLeg(uow: UnitOfWork, legId: string, hintCallId?: string): FoundLeg | undefined {
+  const callId = uow.legCall(legId) ?? hintCallId;
   if (callId) {
-    const leg = (await uow.call(callId))?.legs[legId];
+    const leg = uow.call(callId)?.legs[legId];
     if (leg) return { leg, callId };
   }
-  const pending = await uow.pendingLeg(legId);
+  const pending = uow.pendingLeg(legId);
   return pending ? { leg: pending } : undefined;
 }
 
@@ -202,16 +221,16 @@ function withLeft(applied: Applied | undefined, left: CallFact | undefined, leg:
  * Puts a leg where it now belongs: in its call's document, or pending while its call is unknown.
  * Answers the call it is in now, and the call it left, if it left one.
  */
-async function placeLeg(
+function placeLeg(
   uow: UnitOfWork,
   was: FoundLeg | undefined,
   leg: LegFact,
   time: string,
   now: number,
-): Promise<{ call?: CallFact; left?: CallFact }> {
+): { call?: CallFact; left?: CallFact } {
   let left: CallFact | undefined;
   if (was?.callId && was.callId !== leg.callId) {
-    const old = (await uow.call(was.callId))!;
+    const old = uow.call(was.callId)!;
     uow.putCall({ ...old, legs: withoutId(old.legs, leg.id) }, old.call);
     left = old.call;
   }
@@ -222,7 +241,7 @@ async function placeLeg(
   }
   if (was && !was.callId) uow.setPending(leg.id, null);
   if (was?.callId !== leg.callId) uow.setLegCall(leg.id, leg.callId);
-  const doc = await uow.call(leg.callId);
+  const doc = uow.call(leg.callId);
   const call = doc?.call ?? stubCall(leg.callId, leg.nodeKey, time, now);
   uow.putCall({ ...doc, call, legs: withId(doc?.legs, leg.id, leg) }, doc?.call);
   return { call, left };

@@ -47,6 +47,12 @@ export function createLegIndex(readCalls: () => Promise<CallLegs[]>, cleanUp: ()
       await index.ready();
       return callOf.get(at(nodeKey, legId));
     },
+    async getMany(nodeKey: string, legIds: string[]): Promise<(string | undefined)[]> {
+      await index.ready();
+      const calls: (string | undefined)[] = [];
+      for (const legId of legIds) calls.push(callOf.get(at(nodeKey, legId)));
+      return calls;
+    },
     set(nodeKey: string, legId: string, callId: string) {
       const key = at(nodeKey, legId);
       callOf.set(key, callId);

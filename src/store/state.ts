@@ -209,6 +209,12 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
       if (legIndex) return guard(`lookup of leg ${legId}`, () => legIndex.get(nodeKey, legId));
       return unpackString(await get<string>(keys.legCall(nodeKey, legId)));
     },
+    /** The calls of several legs of one node, in the order asked: one wait for the index, or one read. */
+    async getLegCalls(nodeKey: string, legIds: string[]): Promise<(string | undefined)[]> {
+      if (legIndex) return guard(`lookup of ${legIds.length} legs`, () => legIndex.getMany(nodeKey, legIds));
+      const values = await getMany(`read of ${legIds.length} leg pointers`, mapPushed(legIds, (id) => keys.legCall(nodeKey, id)));
+      return mapPushed(values, unpackString);
+    },
     putLegCall(nodeKey: string, legId: string, callId: string): Promise<void> {
       if (!legIndex) return set(keys.legCall(nodeKey, legId), packId(callId));
       legIndex.set(nodeKey, legId, callId);
@@ -221,6 +227,11 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
     },
 
     getPending: async (nodeKey: string, legId: string) => decodeWaitingLeg(await get(keys.pending(nodeKey, legId)), nodeKey, legId),
+    /** The waiting legs of several leg ids of one node, in the order asked (undefined: not waiting). */
+    async getPendings(nodeKey: string, legIds: string[]): Promise<(LegFact | undefined)[]> {
+      const values = await getMany(`read of ${legIds.length} waiting legs`, mapPushed(legIds, (id) => keys.pending(nodeKey, id)));
+      return mapPushed(values, (value, i) => decodeWaitingLeg(value, nodeKey, legIds[i]!));
+    },
     putPending: (leg: LegFact) => set(keys.pending(leg.nodeKey, leg.id), encodeWaitingLeg(leg)),
     deletePending: (nodeKey: string, legId: string) => del(keys.pending(nodeKey, legId)),
 
