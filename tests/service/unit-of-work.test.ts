@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createStorage, type Storage } from "unstorage";
+import { createStorage } from "unstorage";
 import memoryDriver from "unstorage/drivers/memory";
 import { parseCdrBatch } from "../../src/core/parse-cdr.ts";
 import type { Batch } from "../../src/core/records.ts";
@@ -15,6 +15,7 @@ import { loadConfig } from "../../src/config.ts";
 import { ingestBatch } from "../../src/service/ingest.ts";
 import { UnitOfWork, UnloadedReadError } from "../../src/service/unit-of-work.ts";
 import { createStateStore, type StateStore } from "../../src/store/state.ts";
+import { countReads } from "../helpers/store-reads.ts";
 
 const loaded = loadConfig({ CMS_NODES: "cb-a=https://127.0.0.1:1", CMS_USERNAME: "u", CMS_PASSWORD: "p" });
 if (!loaded.ok) throw new Error(loaded.errors.join("; "));
@@ -33,20 +34,6 @@ function batchOf(...records: string[]): Batch {
   const parsed = parseCdrBatch(`<?xml version="1.0"?><records>${records.join("")}</records>`);
   if (!parsed.ok) throw new Error(parsed.reason);
   return parsed.batch;
-}
-
-/** Storage calls that read, of any number of keys. */
-function countReads(storage: Storage): () => number {
-  let n = 0;
-  const s = storage as unknown as Record<"getItem" | "getItems", (...args: unknown[]) => Promise<unknown>>;
-  for (const method of ["getItem", "getItems"] as const) {
-    const original = s[method].bind(storage);
-    s[method] = (...args) => {
-      n++;
-      return original(...args);
-    };
-  }
-  return () => n;
 }
 
 const legIdsOf = async (state: StateStore, callId: string) => Object.keys((await state.getCall("cb-a", callId))?.legs ?? {}).sort();

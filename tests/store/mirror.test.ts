@@ -8,33 +8,20 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { createStorage, type Storage } from "unstorage";
+import { createStorage } from "unstorage";
 import memoryDriver from "unstorage/drivers/memory";
 import type { CallFact, LegFact } from "../../src/core/model.ts";
 import { openFsStore } from "../../src/runtime/fs-journal-driver.ts";
 import { keys } from "../../src/store/keys.ts";
 import { createRecentDocs } from "../../src/store/recent-docs.ts";
 import { createStateStore } from "../../src/store/state.ts";
+import { countReads } from "../helpers/store-reads.ts";
 
 const call = (id: string): CallFact => ({ id, nodeKey: "cb-a", name: `Meeting ${id}`, correlator: "m-1", since: "2026-11-26T10:00:00Z", seenAt: 1, source: "cdr" });
 const leg = (id: string, callId: string): LegFact => ({
   id, nodeKey: "cb-a", callId, displayName: "Visitor", guest: true, recording: false, streaming: false, inIvr: false,
   deactivated: false, since: "2026-11-26T10:00:05Z", seenAt: 2, source: "cdr",
 });
-
-/** Counts the Storage's reads (getItem, getItems) by wrapping the real Storage's methods. */
-function countReads(storage: Storage): () => number {
-  let n = 0;
-  const s = storage as unknown as Record<"getItem" | "getItems", (...args: unknown[]) => Promise<unknown>>;
-  for (const method of ["getItem", "getItems"] as const) {
-    const original = s[method].bind(storage);
-    s[method] = (...args) => {
-      n++;
-      return original(...args);
-    };
-  }
-  return () => n;
-}
 
 test("once loaded, reads are answered from the copy: what was written, and nothing for a key never written", async () => {
   const storage = createStorage({ driver: memoryDriver() });
