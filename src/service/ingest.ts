@@ -35,30 +35,27 @@ export function workKey(item: WorkItem): string {
 export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: string, now: number, policy: Policy): Promise<IngestResult> {
   const uow = new UnitOfWork(state, nodeKey);
   const result: IngestResult = { applied: 0, duplicates: 0, work: new Map(), touchedMeetings: false, endedCalls: uow.endedCalls, unseenLegEnds: uow.unseenLegEnds, recordsMissing: 0 };
-  /** Per work key, the calls whose records asked for it. */
-  const callsOf = new Map<string, Set<string>>();
   const highWater = batch.session ? await state.getHighWater(batch.session) : -1;
   let newHighWater = highWater;
 
   // The starts, joins and leaves of the batch explain a banner change; leg updates only when
-  // nothing else happened to that meeting. A few are named, the rest counted.
-  const causes = new Map<string, { events: string[]; fromUpdates: boolean }>();
+  // nothing else happened to that meeting. Kept as facts: most work is dropped below, and only
+  // what is kept is put in words (causeOf).
+  const asked = new Map<string, Asked>();
   const touch = (applied: Applied | undefined) => {
     if (!applied) return;
-    const { call, cause, minor } = applied;
-    const item: WorkItem = call.stub
-      ? { kind: "call", nodeKey, callId: call.id }
-      : { kind: "meeting", meetingId: meetingIdOf(call) };
+    const { call, event } = applied;
+    const item: WorkItem = call.stub ? { kind: "call", nodeKey, callId: call.id } : { kind: "meeting", meetingId: meetingIdOf(call) };
     const key = workKey(item);
-    if (!callsOf.has(key)) callsOf.set(key, new Set());
-    callsOf.get(key)!.add(call.id);
-    const update = Boolean(minor);
-    let c = causes.get(key);
-    if (!c || (c.fromUpdates && !update)) causes.set(key, (c = { events: [], fromUpdates: update }));
-    else if (update && !c.fromUpdates) return;
-    if (!c.events.includes(cause)) c.events.push(cause);
-    const shown = c.events.slice(0, 3).join("; ");
-    result.work.set(key, { item, cause: c.events.length > 3 ? `${shown} (+${c.events.length - 3} more)` : shown });
+    const update = event.minor === true;
+    let a = asked.get(key);
+    if (!a) asked.set(key, (a = { item, calls: new Set(), events: [], fromUpdates: update }));
+    a.calls.add(call.id);
+    if (a.fromUpdates && !update) {
+      a.events = [];
+      a.fromUpdates = false;
+    } else if (update && !a.fromUpdates) return;
+    a.events.push(event);
   };
 
   const fresh: CdrRecord[] = [];
@@ -78,10 +75,12 @@ export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: stri
   }
 
   await uow.flush();
-  for (const [key, { item }] of result.work) {
-    if (item.kind !== "meeting") continue;
-    result.touchedMeetings = true;
-    if (!mayChangeBanner(uow, item.meetingId, callsOf.get(key)!, policy)) result.work.delete(key);
+  for (const [key, { item, calls, events }] of asked) {
+    if (item.kind === "meeting") {
+      result.touchedMeetings = true;
+      if (!mayChangeBanner(uow, item.meetingId, calls, policy)) continue;
+    }
+    result.work.set(key, { item, cause: causeOf(events) });
   }
   if (batch.session && newHighWater > highWater) await state.putHighWater(batch.session, newHighWater);
   return result;
@@ -97,28 +96,56 @@ export async function ingestBatch(state: StateStore, batch: Batch, nodeKey: stri
  * meeting is not affected.
  */
 function mayChangeBanner(uow: UnitOfWork, meetingId: string, callIds: Set<string>, policy: Policy): boolean {
-  const absent = absentSignature(policy);
-  const inMeeting = (doc: CallDoc | null | undefined): doc is CallDoc => Boolean(doc && !doc.call.stub && meetingIdOf(doc.call) === meetingId);
-  const signature = (doc: CallDoc | null | undefined) =>
-    inMeeting(doc) ? bannerSignature([doc.call.name], Object.values(doc.legs), policy) : absent;
   for (const callId of callIds) {
     const { before, after } = uow.change(callId);
     // Never read: nothing to compare with, so the run goes ahead.
     if (before === undefined) return true;
-    if (inMeeting(after) && !inMeeting(before)) return true;
-    if (signature(before) !== signature(after)) return true;
+    if (inMeeting(after, meetingId) && !inMeeting(before, meetingId)) return true;
+    if (signature(before, meetingId, policy) !== signature(after, meetingId, policy)) return true;
   }
   return false;
+}
+
+function inMeeting(doc: CallDoc | null | undefined, meetingId: string): doc is CallDoc {
+  return Boolean(doc && !doc.call.stub && meetingIdOf(doc.call) === meetingId);
+}
+
+function signature(doc: CallDoc | null | undefined, meetingId: string, policy: Policy): string {
+  return inMeeting(doc, meetingId) ? bannerSignature([doc.call.name], Object.values(doc.legs), policy) : absentSignature(policy);
+}
+
+/** A work item, the calls whose records asked for it, and what happened to them. */
+interface Asked {
+  item: WorkItem;
+  calls: Set<string>;
+  events: AppliedEvent[];
+  /** Every event so far was a leg update. */
+  fromUpdates: boolean;
+}
+
+/** What happened, as facts: put in words (causeOf) only for the work that is kept. */
+type AppliedEvent =
+  | { callId: string; verb: "started" | "ended" | "moved to another meeting"; leg?: undefined; reason?: undefined; minor?: undefined }
+  | { leg: LegFact; verb: "joined" | "changed" | "left"; reason?: string; minor?: boolean; callId?: undefined };
+
+function eventText(e: AppliedEvent): string {
+  if (!e.leg) return `call ${e.callId} ${e.verb}`;
+  return `${describeLeg(e.leg)} ${e.verb}${e.reason ? ` (${e.reason})` : ""}`;
+}
+
+/** The events in words, each once: a few named, the rest counted. */
+function causeOf(events: AppliedEvent[]): string {
+  const texts = [...new Set(events.map(eventText))];
+  const shown = texts.slice(0, 3).join("; ");
+  return texts.length > 3 ? `${shown} (+${texts.length - 3} more)` : shown;
 }
 
 interface Applied {
   call: CallFact;
   /** A second call whose meeting the record changed: the one a leg left, or a call's old meeting. */
   also?: Applied;
-  /** What happened, in words for the log and the audit. */
-  cause: string;
-  /** A leg update that moved no one in or out: named only when nothing else happened. */
-  minor?: boolean;
+  /** What happened, for the log and the audit; a leg update that moved no one in or out is `minor`, named only when nothing else happened. */
+  event: AppliedEvent;
 }
 
 /** The calls and legs the records name: with the calls those legs are in, all that applying them reads (UnitOfWork.load). */
@@ -145,27 +172,27 @@ function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now: numb
       const call = callFromStart(rec, nodeKey, now);
       uow.putCall({ ...doc, call, legs: doc?.legs ?? idRecord() }, doc?.call);
       const moved = doc && !doc.call.stub && meetingIdOf(doc.call) !== meetingIdOf(call);
-      const also = moved ? { call: doc.call, cause: `call ${call.id} moved to another meeting` } : undefined;
-      return { call, cause: `call ${call.id} started`, also };
+      const also: Applied | undefined = moved ? { call: doc.call, event: { callId: call.id, verb: "moved to another meeting" } } : undefined;
+      return { call, event: { callId: call.id, verb: "started" }, also };
     }
     case "callEnd": {
       const doc = uow.call(rec.callId);
       if (!doc) return undefined;
       uow.endCall(doc);
-      return { call: doc.call, cause: `call ${rec.callId} ended` };
+      return { call: doc.call, event: { callId: rec.callId, verb: "ended" } };
     }
     case "callLegStart": {
       const existing = findLeg(uow, rec.leg.id, rec.leg.callId);
       const leg = legFromStart(existing?.leg, rec, nodeKey, now);
       const { call, left } = placeLeg(uow, existing, leg, rec.time, now);
-      return withLeft(call && { call, cause: `${describeLeg(leg)} joined` }, left, leg);
+      return withLeft(call && { call, event: { leg, verb: "joined" } }, left, leg);
     }
     case "callLegUpdate": {
       const existing = findLeg(uow, rec.leg.id, rec.leg.callId);
       const leg = legFromUpdate(existing?.leg, rec, nodeKey, now);
       const { call, left } = placeLeg(uow, existing, leg, rec.time, now);
       const moved = existing?.callId !== leg.callId;
-      return withLeft(call && { call, cause: `${describeLeg(leg)} ${moved ? "joined" : "changed"}`, minor: !moved }, left, leg);
+      return withLeft(call && { call, event: { leg, verb: moved ? "joined" : "changed", minor: !moved } }, left, leg);
     }
     case "callLegEnd": {
       const existing = findLeg(uow, rec.legId);
@@ -177,7 +204,7 @@ function applyRecord(uow: UnitOfWork, rec: CdrRecord, nodeKey: string, now: numb
         const doc = uow.call(existing.callId)!;
         uow.putCall({ call: doc.call, legs: withoutId(doc.legs, rec.legId), ended: recentlyEnded(doc.ended, rec.legId, now) }, doc.call);
         uow.setLegCall(rec.legId, null);
-        return { call: doc.call, cause: `${describeLeg(existing.leg)} left${rec.reason ? ` (${rec.reason})` : ""}` };
+        return { call: doc.call, event: { leg: existing.leg, verb: "left", reason: rec.reason } };
       }
       uow.setPending(rec.legId, null);
       return undefined;
@@ -213,7 +240,7 @@ function findLeg(uow: UnitOfWork, legId: string, hintCallId?: string): FoundLeg 
 /** A leg that left one call (for another, or for no call yet) changed that call's meeting too. */
 function withLeft(applied: Applied | undefined, left: CallFact | undefined, leg: LegFact): Applied | undefined {
   if (!left) return applied;
-  const leaving: Applied = { call: left, cause: `${describeLeg(leg)} left` };
+  const leaving: Applied = { call: left, event: { leg, verb: "left" } };
   return applied ? { ...applied, also: leaving } : leaving;
 }
 

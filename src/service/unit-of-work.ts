@@ -39,9 +39,9 @@ export class UnitOfWork {
   ) {}
 
   /**
-   * Reads the calls named, the calls the legs named are in, and those legs' waiting entries: every
-   * read the batch's records can make, since a leg is in a call a record names or in the one the
-   * store says (and a record that moves it names the call it moves to).
+   * Reads the calls named, the calls the legs named are in, and the waiting entries of the legs no
+   * call holds: every read the batch's records can make, since a leg is in a call a record names
+   * or in the one the store says (and a record that moves it names the call it moves to).
    */
   async load(callIds: Set<string>, legIds: Set<string>) {
     const legs = [...legIds];
@@ -52,15 +52,21 @@ export class UnitOfWork {
       if (callId) callIds.add(callId);
     });
     const calls = [...callIds];
-    const [docs, waiting] = await Promise.all([
-      this.state.getCalls(calls.map((callId) => ({ nodeKey: this.nodeKey, callId }))),
-      this.state.getPendings(this.nodeKey, legs),
-    ]);
+    const docs = await this.state.getCalls(calls.map((callId) => ({ nodeKey: this.nodeKey, callId })));
     calls.forEach((callId, i) => {
       this.calls.set(callId, docs[i] ?? null);
       this.originals.set(callId, docs[i] ?? null);
     });
-    legs.forEach((legId, i) => this.pending.set(legId, waiting[i] ?? null));
+    // A leg its call's document holds is not waiting (placeLeg never keeps both), and is found
+    // there first: only the others can need their waiting entry.
+    const placed = (legId: string, i: number) => {
+      const callId = legCalls[i];
+      return callId !== undefined && this.calls.get(callId)?.legs[legId] !== undefined;
+    };
+    const unplaced = legs.filter((legId, i) => !placed(legId, i));
+    const waiting = await this.state.getPendings(this.nodeKey, unplaced);
+    for (const legId of legs) this.pending.set(legId, null);
+    unplaced.forEach((legId, i) => this.pending.set(legId, waiting[i] ?? null));
   }
 
   call(callId: string): CallDoc | undefined {
