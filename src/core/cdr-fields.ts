@@ -34,30 +34,40 @@ function isText(input: unknown): input is Raw {
   return inner === undefined || typeof inner === "string";
 }
 
+/** The text inside a value isText accepted, still a slice of the body. */
+const rawText = (input: Raw): string => (typeof input === "string" ? input : input["#text"] ?? "");
+const owned = (input: Raw): string => ownString(rawText(input));
+const textValue = (label: string) => v.custom<Raw>(isText, missingOr(label, "must be a single text value"));
+
+/*
+ * Each field is one flat pipe: valibot runs every schema, action and nested pipe of a field for
+ * every record, and nesting the builders in one another (an id as a text, then a regex) had a
+ * valibot-only read cost about a third of parsing a record (docs/performance.md, eleventh round).
+ * Checks run on the text as the body has it; the text kept is a copy of its own (own-string.ts),
+ * made only for a value that is kept.
+ */
+
 /**
  * The text of an attribute or element. An element that also carries attributes or children comes
  * back from the parser as an object, its text (if any) under `#text`. A copy of its own, not a
  * slice of the batch (own-string.ts): records outlive their batch.
  */
-export const text = (label: string) =>
-  v.pipe(
-    v.custom<Raw>(isText, missingOr(label, "must be a single text value")),
-    v.transform((input) => ownString(typeof input === "string" ? input : input["#text"] ?? "")),
-  );
+export const text = (label: string) => v.pipe(textValue(label), v.transform(owned));
 
 /** Optional text where an empty element (`<displayName/>`) means "not given". */
 export const optionalText = (label: string) =>
-  v.optional(v.pipe(text(label), v.transform((s) => (s === "" ? undefined : s))));
+  v.optional(v.pipe(textValue(label), v.transform((input) => (rawText(input) === "" ? undefined : owned(input)))));
 
 export const id = (label: string) =>
-  v.pipe(text(label), v.regex(SAFE_ID, missingOr(label, "is not a safe id")));
+  v.pipe(textValue(label), v.transform(rawText), v.regex(SAFE_ID, missingOr(label, "is not a safe id")), v.transform(ownString));
 
 export const optionalId = (label: string) =>
   v.optional(
     v.pipe(
-      text(label),
+      textValue(label),
+      v.transform(rawText),
       v.check((s) => s === "" || SAFE_ID.test(s), missingOr(label, "is not a safe id")),
-      v.transform((s) => (s === "" ? undefined : s)),
+      v.transform((s) => (s === "" ? undefined : ownString(s))),
     ),
   );
 
@@ -69,22 +79,27 @@ export const index = (label: string) =>
   );
 
 export const timestamp = (label: string) =>
-  v.pipe(text(label), v.regex(TIMESTAMP, missingOr(label, "must be an RFC 3339 time")));
+  v.pipe(textValue(label), v.transform(rawText), v.regex(TIMESTAMP, missingOr(label, "must be an RFC 3339 time")), v.transform(ownString));
 
-/** `true`/`false` in any case; an empty element counts as absent. */
+/** `true`/`false` in any case, as a boolean; an empty element counts as absent (undefined). */
 const booleanText = (label: string) =>
-  v.pipe(
-    text(label),
-    v.toLowerCase(),
-    v.check((s) => s === "true" || s === "false" || s === "", missingOr(label, "must be true or false")),
+  v.optional(
+    v.pipe(
+      textValue(label),
+      v.transform((input) => rawText(input).toLowerCase()),
+      v.check((s) => s === "true" || s === "false" || s === "", missingOr(label, "must be true or false")),
+      v.transform((s) => (s === "" ? undefined : s === "true")),
+    ),
   );
 
-export const optionalBoolean = (label: string) =>
-  v.optional(v.pipe(booleanText(label), v.transform((s) => (s === "" ? undefined : s === "true"))));
+export const optionalBoolean = booleanText;
 
-/** A boolean that defaults to false when absent or empty (`guestConnection`, `recording`…). */
-export const flag = (label: string) =>
-  v.optional(v.pipe(booleanText(label), v.transform((s) => s === "true")), "false");
+/**
+ * A boolean that is false when absent or empty (`guestConnection`, `recording`…): read as
+ * optionalBoolean, the record's transform takes undefined for false. (A valibot default would be
+ * run through the whole pipe for every record that leaves the flag out, which is nearly all.)
+ */
+export const flag = booleanText;
 
 /** v.object reports a missing required key under its own message; this recovers which key. */
 function missingKey(issue: { input: unknown; expected: string | null }): string | undefined {
@@ -96,10 +111,9 @@ const fieldName = (label: string, key: string) => (key.startsWith("@_") ? `${lab
 /** A child element holding fields; `<callLeg/>` parses as "" and is read as an element with none. */
 export const element = <const E extends v.ObjectEntries>(label: string, entries: E) =>
   v.pipe(
-    v.unknown(),
-    v.transform((input) => (input === "" ? {} : input)),
     // v.object would take an array for an object; a repeated element is ambiguous, so refuse it.
-    v.check((input) => !Array.isArray(input), `${label} must be a single element, got a repeated element`),
+    v.custom<unknown>((input) => !Array.isArray(input), `${label} must be a single element, got a repeated element`),
+    v.transform((input) => (input === "" ? {} : input)),
     v.object(entries, (issue) => {
       const key = missingKey(issue);
       return key ? `${fieldName(label, key)} missing` : `${label} must be a single element, got ${describe(issue.input)}`;

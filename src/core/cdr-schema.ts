@@ -14,7 +14,8 @@ const header = {
   "@_time": timestamp("record@time"),
   "@_recordIndex": index("record@recordIndex"),
   "@_correlatorIndex": index("record@correlatorIndex"),
-  "@_numPreceedingRecordsMissing": v.optional(index("record@numPreceedingRecordsMissing"), "0"),
+  // Absent on most records: 0 is put in by headerOf rather than by a valibot default, which would run the index pipe on it.
+  "@_numPreceedingRecordsMissing": v.optional(index("record@numPreceedingRecordsMissing")),
 };
 
 type RawHeader = v.InferOutput<v.ObjectSchema<typeof header, undefined>>;
@@ -24,7 +25,7 @@ function headerOf(raw: RawHeader): RecordHeader {
     time: raw["@_time"],
     recordIndex: raw["@_recordIndex"],
     correlatorIndex: raw["@_correlatorIndex"],
-    missing: raw["@_numPreceedingRecordsMissing"],
+    missing: raw["@_numPreceedingRecordsMissing"] ?? 0,
   };
 }
 
@@ -92,9 +93,9 @@ const callLegStart = v.pipe(
       subType: l.subtype,
       lyncSubType: l.lyncsubtype,
       direction: l.direction,
-      guestConnection: l.guestconnection,
-      recording: l.recording,
-      streaming: l.streaming,
+      guestConnection: l.guestconnection ?? false,
+      recording: l.recording ?? false,
+      streaming: l.streaming ?? false,
     }),
   })),
 );
