@@ -4,7 +4,7 @@
  */
 import type { Batch, CdrRecord } from "../core/records.ts";
 import { absentSignature, bannerSignature } from "../core/banner.ts";
-import { idRecord, withId, withoutId, type IdRecord } from "../core/id-record.ts";
+import { idRecord, valuesOf, withId, withoutId, type IdRecord } from "../core/id-record.ts";
 import type { CallFact, LegFact, Policy } from "../core/model.ts";
 import { callFromStart, describeLeg, legFromStart, legFromUpdate, stubCall } from "../core/transitions.ts";
 import { meetingIdOf } from "../store/keys.ts";
@@ -111,7 +111,7 @@ function inMeeting(doc: CallDoc | null | undefined, meetingId: string): doc is C
 }
 
 function signature(doc: CallDoc | null | undefined, meetingId: string, policy: Policy): string {
-  return inMeeting(doc, meetingId) ? bannerSignature([doc.call.name], Object.values(doc.legs), policy) : absentSignature(policy);
+  return inMeeting(doc, meetingId) ? bannerSignature([doc.call.name], valuesOf(doc.legs), policy) : absentSignature(policy);
 }
 
 /** A work item, the calls whose records asked for it, and what happened to them. */

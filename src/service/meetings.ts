@@ -20,7 +20,7 @@ export function decideMeeting(id: string, calls: CallDoc[], policy: Policy): Mee
   const legs: LegFact[] = [];
   for (const c of calls) {
     names.push(c.call.name);
-    for (const leg of Object.values(c.legs)) legs.push(leg);
+    for (const legId of Object.keys(c.legs)) legs.push(c.legs[legId]!);
   }
   return { id, calls, decision: decideBanner({ names, legs }, policy) };
 }

@@ -11,7 +11,7 @@
 import type { ApiCallSummary, CmsClient, CmsNode } from "../cms/client.ts";
 import { CmsError } from "../cms/errors.ts";
 import { isOwnText } from "../core/banner.ts";
-import { idRecord } from "../core/id-record.ts";
+import { idRecord, valuesOf } from "../core/id-record.ts";
 import type { LegFact, Policy } from "../core/model.ts";
 import { isUnresolved, meetingIdOf } from "../store/keys.ts";
 import type { CallDoc, StateStore } from "../store/state.ts";
@@ -228,7 +228,7 @@ export function createReconciler(deps: {
       const gone: LegFact[] = [];
       if (doc) {
         const liveLegIds = new Set(legs.map((l) => l.id));
-        for (const leg of Object.values(merged.legs)) if (!liveLegIds.has(leg.id) && leg.seenAt < report.startedAt) gone.push(leg);
+        for (const leg of valuesOf(merged.legs)) if (!liveLegIds.has(leg.id) && leg.seenAt < report.startedAt) gone.push(leg);
         for (const leg of gone) delete merged.legs[leg.id];
       }
       // Pointers first, then the document, as intake writes them. A pending copy may have been

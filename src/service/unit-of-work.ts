@@ -59,11 +59,11 @@ export class UnitOfWork {
     });
     // A leg its call's document holds is not waiting (placeLeg never keeps both), and is found
     // there first: only the others can need their waiting entry.
-    const placed = (legId: string, i: number) => {
+    const unplaced: string[] = [];
+    legs.forEach((legId, i) => {
       const callId = legCalls[i];
-      return callId !== undefined && this.calls.get(callId)?.legs[legId] !== undefined;
-    };
-    const unplaced = legs.filter((legId, i) => !placed(legId, i));
+      if (callId === undefined || this.calls.get(callId)?.legs[legId] === undefined) unplaced.push(legId);
+    });
     const waiting = await this.state.getPendings(this.nodeKey, unplaced);
     for (const legId of legs) this.pending.set(legId, null);
     unplaced.forEach((legId, i) => this.pending.set(legId, waiting[i] ?? null));

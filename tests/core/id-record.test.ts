@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { idRecord, withId, withoutId } from "../../src/core/id-record.ts";
+import { idRecord, valuesOf, withId, withoutId } from "../../src/core/id-record.ts";
 
 test("id records copy, add and remove without touching their source, in insertion order", () => {
   const source = { b: 2, a: 1 };
@@ -13,4 +13,13 @@ test("id records copy, add and remove without touching their source, in insertio
   assert.deepEqual(withId(undefined, "x", 1), { x: 1 });
   assert.deepEqual(source, { b: 2, a: 1 }, "the source is left as it was");
   assert.equal(typeof idRecord().hasOwnProperty, "function", "code that calls Object's methods on it still works");
+});
+
+test("valuesOf gives what Object.values gives, integer-like ids first as in any object", () => {
+  let record = idRecord<string>();
+  for (const id of ["leg-b", "7", "0f1e2d3c-aaaa", "123", "leg-a"]) record = withId(record, id, `v${id}`);
+  record = withoutId(record, "leg-b");
+  assert.deepEqual(valuesOf(record), Object.values(record));
+  assert.deepEqual(valuesOf(record), ["v7", "v123", "v0f1e2d3c-aaaa", "vleg-a"]);
+  assert.deepEqual(valuesOf(idRecord()), []);
 });
