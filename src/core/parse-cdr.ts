@@ -27,13 +27,16 @@ export function parseCdrBatch(body: string, opts: ParseCdrOptions = {}): ParseCd
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   if (body.trim() === "") return refuse("empty body");
 
+  // A plain body (every CMS batch) is read in one pass, well-formed by that reading alone, and
+  // safe by it too: it has no declarations (no "<!" at all), one root, and no more than maxDepth
+  // elements open. So the guard's scan of the whole body is left to the others, which the guard,
+  // the validator and fast-xml-parser read, and which get every refusal and its reason.
+  const plain = readPlainXml(body, plainShape, maxDepth);
+  if (plain !== undefined && Object.hasOwn(plain, "records")) return readBatch(plain["records"]);
+
   const guard = guardXml(body, maxDepth);
   if (!guard.ok) return guard;
-
-  // A plain body (every CMS batch) is read in one pass, well-formed by that reading alone; the
-  // validator and fast-xml-parser read the rest.
-  let document = readPlainXml(body, plainShape);
-  if (document === undefined) {
+  if (plain === undefined) {
     const validation = XMLValidator.validate(body);
     if (validation !== true) {
       const { msg, line, col } = validation.err;
@@ -43,13 +46,12 @@ export function parseCdrBatch(body: string, opts: ParseCdrOptions = {}): ParseCd
   if (guard.root?.toLowerCase() !== "records") {
     return refuse(`root element is <${guard.root}>, expected <records>`);
   }
-  if (document === undefined) {
-    try {
-      document = orderedToObject(parserFor(maxDepth).parse(body), isListItem);
-    } catch (error) {
-      // The validator passed, so this is the parser's own safety net (e.g. an element named __proto__).
-      return refuse(`XML refused by the parser: ${error instanceof Error ? error.message : String(error)}`);
-    }
+  let document: Record<string, unknown>;
+  try {
+    document = orderedToObject(parserFor(maxDepth).parse(body), isListItem);
+  } catch (error) {
+    // The validator passed, so this is the parser's own safety net (e.g. an element named __proto__).
+    return refuse(`XML refused by the parser: ${error instanceof Error ? error.message : String(error)}`);
   }
   return readBatch(document["records"]);
 }

@@ -173,8 +173,12 @@ function declarationEnd(body: string): number {
   }
 }
 
-/** The body as fast-xml-parser and xml-tree.ts would give it (`{ root: … }`), or undefined when it is not plain. */
-export function readPlainXml(body: string, shape: PlainShape): Record<string, unknown> | undefined {
+/**
+ * The body as fast-xml-parser and xml-tree.ts would give it (`{ root: … }`), or undefined when it
+ * is not plain. `maxDepth`: a body with more elements open at once is not plain either, so that
+ * its reader (xml-guard.ts, then the library) is the one that refuses it, and says why.
+ */
+export function readPlainXml(body: string, shape: PlainShape, maxDepth = Infinity): Record<string, unknown> | undefined {
   const n = body.length;
   let i = 0;
   if (body.startsWith("<?xml", 0)) {
@@ -241,6 +245,7 @@ export function readPlainXml(body: string, shape: PlainShape): Record<string, un
         closed = element;
         i += 2;
       } else {
+        if (open.length >= maxDepth) return undefined;
         open.push(element);
         i++;
       }

@@ -141,6 +141,18 @@ test("a well-formed document with another root is refused, naming the root", () 
   assert.equal(refused('<?xml version="1.0"?><calls total="0"></calls>'), "root element is <calls>, expected <records>");
 });
 
+test("plain bodies skip the guard's scan but not its limits: too deep, or with a DOCTYPE, is refused with the guard's reason", () => {
+  const body = cdrFixture("e-last-leg-end-and-call-end");
+  const deep = (maxDepth: number) => parseCdrBatch(body, { maxDepth });
+  const r4 = deep(4);
+  assert.equal(r4.ok ? "accepted" : r4.reason, "elements nested deeper than 4 levels");
+  let fits = 4;
+  while (!deep(fits).ok) fits++;
+  const under = deep(fits - 1);
+  assert.equal(under.ok ? "accepted" : under.reason, `elements nested deeper than ${fits - 1} levels`, "one level under what the body needs is refused");
+  assert.equal(refused(`<!DOCTYPE records [<!ENTITY x "y">]>${batchOf(record("callEnd", `<call id="${CALL}"/>`))}`), "DOCTYPE and ENTITY declarations are not accepted");
+});
+
 test("<records> without any <record> is refused", () => {
   assert.equal(refused(`<records session="${SESSION}"/>`), "no <record> elements");
   assert.equal(refused("<records>\n</records>"), "no <record> elements");
