@@ -28,6 +28,7 @@
  */
 
 import type { ListItem } from "./xml-tree.ts";
+import { ownString } from "./own-string.ts";
 import { AMP, DQUOTE, EQ, GT, LT, RSQB, SLASH, SQUOTE } from "./xml-chars.ts";
 
 /** How a parser's options shape the objects: the attribute prefix, name folding, the list rule. */
@@ -52,6 +53,31 @@ const NAMED: [string, string][] = [["lt;", "<"], ["gt;", ">"], ["amp;", "&"], ["
 
 /** Names an object already answers to: as keys they would reach the prototype. */
 const INHERITED = new Set([...Object.getOwnPropertyNames(Object.prototype), "prototype"]);
+
+/**
+ * Names already read, per shape: an element's key (its name, folded when the shape folds names)
+ * and an attribute's (prefixed), each already checked against INHERITED. A CDR batch repeats a
+ * few dozen names; looking one up costs less than folding or prefixing it again and asking
+ * INHERITED of the new string, as every element and attribute did. Names come from the network,
+ * so only the first NAMES_KEPT are kept, each a copy of its own (own-string.ts): a name cut from a
+ * body must not keep the body.
+ */
+const NAMES_KEPT = 512;
+interface KnownNames {
+  elements: Map<string, string>;
+  attributes: Map<string, string>;
+}
+const knownNames = new WeakMap<PlainShape, KnownNames>();
+
+function namesOf(shape: PlainShape): KnownNames {
+  let names = knownNames.get(shape);
+  if (names === undefined) knownNames.set(shape, (names = { elements: new Map(), attributes: new Map() }));
+  return names;
+}
+
+function remember(known: Map<string, string>, raw: string, key: string) {
+  if (known.size < NAMES_KEPT) known.set(ownString(raw), ownString(key));
+}
 
 /** One open element: its name as written, its key, and what it holds so far. */
 interface Open {
@@ -187,6 +213,7 @@ export function readPlainXml(body: string, shape: PlainShape, maxDepth = Infinit
   }
   i = skipSpace(body, i);
   const open: Open[] = [];
+  const names = namesOf(shape);
   let root = "";
   let doc: Record<string, unknown> | undefined;
   while (i < n) {
@@ -214,8 +241,12 @@ export function readPlainXml(body: string, shape: PlainShape, maxDepth = Infinit
       const end = nameEnd(body, i + 1);
       if (end === -1) return undefined;
       const raw = body.slice(i + 1, end);
-      const key = shape.lowerCaseNames ? raw.toLowerCase() : raw;
-      if (INHERITED.has(raw) || INHERITED.has(key)) return undefined;
+      let key = names.elements.get(raw);
+      if (key === undefined) {
+        key = shape.lowerCaseNames ? raw.toLowerCase() : raw;
+        if (INHERITED.has(raw) || INHERITED.has(key)) return undefined;
+        remember(names.elements, raw, key);
+      }
       if (open.length === 0) root = key;
       const element: Open = { raw, key, children: {}, attributes: undefined, text: undefined, childKeys: 0 };
       i = end;
@@ -228,9 +259,15 @@ export function readPlainXml(body: string, shape: PlainShape, maxDepth = Infinit
         if (i === before) return undefined;
         const attrEnd = nameEnd(body, i);
         if (attrEnd === -1) return undefined;
-        const attrKey = shape.attributePrefix + body.slice(i, attrEnd);
+        const attrRaw = body.slice(i, attrEnd);
+        let attrKey = names.attributes.get(attrRaw);
+        if (attrKey === undefined) {
+          attrKey = shape.attributePrefix + attrRaw;
+          if (INHERITED.has(attrKey)) return undefined;
+          remember(names.attributes, attrRaw, attrKey);
+        }
         const attributes = (element.attributes ??= {});
-        if (INHERITED.has(attrKey) || Object.hasOwn(attributes, attrKey)) return undefined;
+        if (Object.hasOwn(attributes, attrKey)) return undefined;
         i = skipSpace(body, attrEnd);
         if (body.charCodeAt(i) !== EQ) return undefined;
         i = skipSpace(body, i + 1);
