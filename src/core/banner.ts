@@ -55,21 +55,30 @@ function roleOf(leg: LegFact, policy: Policy): LegRole {
 }
 
 export function decideBanner(input: { names: string[]; legs: LegFact[] }, policy: Policy): BannerDecision {
-  const restricted = input.names.some((name) => isRestricted(name, policy));
   // Pushed, not made by map (core/pushed.ts).
   const participants: BannerDecision["participants"] = [];
-  const counts: Record<ParticipantClass, number> = { external: 0, internal: 0, secure: 0 };
-  for (const leg of input.legs) {
-    const role = roleOf(leg, policy);
-    participants.push({ leg, role });
-    if (role.participant) counts[role.class]++;
-  }
-
+  const { restricted, counts } = tally(input.names, input.legs, policy, participants);
   const template = policy.mode === "levels" ? levelsText(restricted, counts, policy.texts) : externalText(restricted, counts, policy.texts);
   const banner = template === null
     ? null
     : { text: template.replaceAll(EXTERNAL_COUNT, String(counts.external)), position: policy.position, duration: policy.duration };
   return { banner, restricted, counts, participants };
+}
+
+/**
+ * Restricted or not, and how many participants of each class: what the banner is made of. With
+ * `participants`, each leg and its role is pushed there too (decideBanner); bannerSignature,
+ * asked for every call a batch touches, needs only the counts.
+ */
+function tally(names: string[], legs: LegFact[], policy: Policy, participants?: BannerDecision["participants"]) {
+  const restricted = names.some((name) => isRestricted(name, policy));
+  const counts: Record<ParticipantClass, number> = { external: 0, internal: 0, secure: 0 };
+  for (const leg of legs) {
+    const role = roleOf(leg, policy);
+    participants?.push({ leg, role });
+    if (role.participant) counts[role.class]++;
+  }
+  return { restricted, counts };
 }
 
 /** Whether any text shows the external count; asked on every bannerSignature, so kept per policy. */
@@ -90,14 +99,18 @@ function showsExternalCount(policy: Policy): boolean {
  * is `absentSignature`.
  */
 export function bannerSignature(names: string[], legs: LegFact[], policy: Policy): string {
-  const { restricted, counts } = decideBanner({ names, legs }, policy);
+  const { restricted, counts } = tally(names, legs, policy);
+  return signatureOf(restricted, counts, policy);
+}
+
+function signatureOf(restricted: boolean, counts: Record<ParticipantClass, number>, policy: Policy): string {
   const showsCount = showsExternalCount(policy);
   const external = showsCount ? counts.external : Math.min(counts.external, 1);
   const levels = policy.mode === "levels" ? `:${Math.min(counts.internal, 1)}:${Math.min(counts.secure, 1)}` : "";
   return `${restricted ? 1 : 0}:${external}${levels}`;
 }
 
-export const absentSignature = (policy: Policy) => bannerSignature([], [], policy);
+export const absentSignature = (policy: Policy) => signatureOf(false, { external: 0, internal: 0, secure: 0 }, policy);
 
 function externalText(restricted: boolean, counts: Record<ParticipantClass, number>, texts: BannerTexts): string | null {
   const external = counts.external > 0;
