@@ -29,8 +29,8 @@ export function parseCdrBatch(body: string, opts: ParseCdrOptions = {}): ParseCd
 
   // A plain body (every CMS batch) is read in one pass, well-formed by that reading alone, and
   // safe by it too: it has no declarations (no "<!" at all), one root, and no more than maxDepth
-  // elements open. So the guard's scan of the whole body is left to the others, which the guard,
-  // the validator and fast-xml-parser read, and which get every refusal and its reason.
+  // elements open. Only the other bodies need the guard's scan of the whole body; the guard, the
+  // validator and fast-xml-parser read them, and give every refusal its reason.
   const plain = readPlainXml(body, plainShape, maxDepth);
   if (plain !== undefined && Object.hasOwn(plain, "records")) return readBatch(plain["records"]);
 

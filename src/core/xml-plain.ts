@@ -28,8 +28,8 @@
  */
 
 import type { ListItem } from "./xml-tree.ts";
-import { ownString } from "./own-string.ts";
 import { AMP, DQUOTE, EQ, GT, LT, RSQB, SLASH, SQUOTE } from "./xml-chars.ts";
+import { namesOf, remember } from "./xml-names.ts";
 
 /** How a parser's options shape the objects: the attribute prefix, name folding, the list rule. */
 export interface PlainShape {
@@ -53,31 +53,6 @@ const NAMED: [string, string][] = [["lt;", "<"], ["gt;", ">"], ["amp;", "&"], ["
 
 /** Names an object already answers to: as keys they would reach the prototype. */
 const INHERITED = new Set([...Object.getOwnPropertyNames(Object.prototype), "prototype"]);
-
-/**
- * Names already read, per shape: an element's key (its name, folded when the shape folds names)
- * and an attribute's (prefixed), each already checked against INHERITED. A CDR batch repeats a
- * few dozen names; looking one up costs less than folding or prefixing it again and asking
- * INHERITED of the new string, as every element and attribute did. Names come from the network,
- * so only the first NAMES_KEPT are kept, each a copy of its own (own-string.ts): a name cut from a
- * body must not keep the body.
- */
-const NAMES_KEPT = 512;
-interface KnownNames {
-  elements: Map<string, string>;
-  attributes: Map<string, string>;
-}
-const knownNames = new WeakMap<PlainShape, KnownNames>();
-
-function namesOf(shape: PlainShape): KnownNames {
-  let names = knownNames.get(shape);
-  if (names === undefined) knownNames.set(shape, (names = { elements: new Map(), attributes: new Map() }));
-  return names;
-}
-
-function remember(known: Map<string, string>, raw: string, key: string) {
-  if (known.size < NAMES_KEPT) known.set(ownString(raw), ownString(key));
-}
 
 /** One open element: its name as written, its key, and what it holds so far. */
 interface Open {
