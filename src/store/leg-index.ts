@@ -44,8 +44,7 @@ export function createLegIndex(readCalls: () => Promise<CallLegs[]>, cleanUp: ()
     /** Starts the build now rather than at the first lookup. */
     ready: index.ready,
     async get(nodeKey: string, legId: string): Promise<string | undefined> {
-      await index.ready();
-      return callOf.get(at(nodeKey, legId));
+      return (await this.getMany(nodeKey, [legId]))[0];
     },
     async getMany(nodeKey: string, legIds: string[]): Promise<(string | undefined)[]> {
       await index.ready();

@@ -206,12 +206,12 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
 
     // The call id is stored as bare text; packId escapes any id unstorage would read back as a number.
     async getLegCall(nodeKey: string, legId: string): Promise<string | undefined> {
-      if (legIndex) return guard(`lookup of leg ${legId}`, () => legIndex.get(nodeKey, legId));
-      return unpackString(await get<string>(keys.legCall(nodeKey, legId)));
+      return (await this.getLegCalls(nodeKey, [legId]))[0];
     },
     /** The calls of several legs of one node, in the order asked: one wait for the index, or one read. */
     async getLegCalls(nodeKey: string, legIds: string[]): Promise<(string | undefined)[]> {
-      if (legIndex) return guard(`lookup of ${legIds.length} legs`, () => legIndex.getMany(nodeKey, legIds));
+      const what = legIds.length === 1 ? `leg ${legIds[0]}` : `${legIds.length} legs`;
+      if (legIndex) return guard(`lookup of ${what}`, () => legIndex.getMany(nodeKey, legIds));
       const values = await getMany(`read of ${legIds.length} leg pointers`, mapPushed(legIds, (id) => keys.legCall(nodeKey, id)));
       return mapPushed(values, unpackString);
     },
@@ -226,7 +226,9 @@ export function createStateStore(storage: Storage, opts: StateStoreOptions = {})
       return Promise.resolve();
     },
 
-    getPending: async (nodeKey: string, legId: string) => decodeWaitingLeg(await get(keys.pending(nodeKey, legId)), nodeKey, legId),
+    async getPending(nodeKey: string, legId: string): Promise<LegFact | undefined> {
+      return (await this.getPendings(nodeKey, [legId]))[0];
+    },
     /** The waiting legs of several leg ids of one node, in the order asked (undefined: not waiting). */
     async getPendings(nodeKey: string, legIds: string[]): Promise<(LegFact | undefined)[]> {
       const values = await getMany(`read of ${legIds.length} waiting legs`, mapPushed(legIds, (id) => keys.pending(nodeKey, id)));
