@@ -43,15 +43,16 @@ export class UnitOfWork {
    * call holds: every read the batch's records can make, since a leg is in a call a record names
    * or in the one the store says (and a record that moves it names the call it moves to).
    */
-  async load(callIds: Set<string>, legIds: Set<string>) {
+  async load(callIds: ReadonlySet<string>, legIds: ReadonlySet<string>) {
     const legs = [...legIds];
     const legCalls = await this.state.getLegCalls(this.nodeKey, legs);
+    const wanted = new Set(callIds);
     legs.forEach((legId, i) => {
       const callId = legCalls[i];
       this.legCalls.set(legId, callId ?? null);
-      if (callId) callIds.add(callId);
+      if (callId) wanted.add(callId);
     });
-    const calls = [...callIds];
+    const calls = [...wanted];
     const docs = await this.state.getCalls(calls.map((callId) => ({ nodeKey: this.nodeKey, callId })));
     calls.forEach((callId, i) => {
       this.calls.set(callId, docs[i] ?? null);
